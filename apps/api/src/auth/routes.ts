@@ -1,0 +1,168 @@
+import {
+  AuthResponse,
+  ChangePasswordBody,
+  LoginBody,
+  LogoutBody,
+  MeResponse,
+  Ok,
+  RefreshBody,
+  RegisterBody,
+  UpdateProfileBody,
+  User,
+} from '@sentrypulse/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { userOf } from '../plugins/access';
+import { authLimits } from '../plugins/rate-limit';
+import { BadRequest, Unauthorized } from '../errors';
+import { findFamilyOf, revokeAllForUser, revokeFamily } from './refresh-tokens';
+import * as auth from './service';
+import { REFRESH_TOKEN_TTL_DAYS } from './tokens';
+
+export const REFRESH_COOKIE = 'sp_refresh';
+const COOKIE_PATH = '/api/auth';
+
+export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const ctx = { db: app.db, jwtSecret: app.config.jwtSecret };
+  const limits = authLimits(app);
+
+  function setRefreshCookie(reply: FastifyReply, token: string) {
+    reply.setCookie(REFRESH_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: app.config.cookieSecure,
+      path: COOKIE_PATH,
+      maxAge: REFRESH_TOKEN_TTL_DAYS * 86_400,
+    });
+  }
+
+  /**
+   * The refresh token from the body (scripts) or the httpOnly cookie (browser). The cookie is only
+   * honoured on a JSON request or with X-Requested-With, which a cross-site form cannot send.
+   */
+  function presentedRefreshToken(req: FastifyRequest, bodyToken: string | undefined): string {
+    if (bodyToken) return bodyToken;
+    const cookie = req.cookies[REFRESH_COOKIE];
+    if (!cookie) throw new Unauthorized('No refresh token: send refresh_token or the session cookie.');
+    const isJson = (req.headers['content-type'] ?? '').startsWith('application/json');
+    if (!isJson && !req.headers['x-requested-with']) {
+      throw new BadRequest('Cookie-authenticated requests need a JSON body or an X-Requested-With header.');
+    }
+    return cookie;
+  }
+
+  app.post(
+    '/register',
+    {
+      config: { public: true },
+      preHandler: limits,
+      schema: { tags: ['auth'], summary: 'Create an account and its personal team', body: RegisterBody, response: { 201: AuthResponse } },
+    },
+    async (req, reply) => {
+      const res = await auth.register(ctx, req.body);
+      setRefreshCookie(reply, res.refresh_token);
+      return reply.code(201).send(res);
+    },
+  );
+
+  app.post(
+    '/login',
+    {
+      config: { public: true },
+      preHandler: limits,
+      schema: { tags: ['auth'], summary: 'Log in with email and password', body: LoginBody, response: { 200: AuthResponse } },
+    },
+    async (req, reply) => {
+      const res = await auth.login(ctx, req.body);
+      setRefreshCookie(reply, res.refresh_token);
+      return res;
+    },
+  );
+
+  app.post(
+    '/refresh',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange a refresh token for a new pair (rotation; re-use revokes the family)',
+        body: RefreshBody.optional(),
+        response: { 200: AuthResponse },
+      },
+    },
+    async (req, reply) => {
+      const token = presentedRefreshToken(req, req.body?.refresh_token);
+      try {
+        const res = await auth.refresh(ctx, token);
+        setRefreshCookie(reply, res.refresh_token);
+        return res;
+      } catch (err) {
+        reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke this login (or, with everywhere, every login of the account)',
+        body: LogoutBody.optional(),
+        response: { 200: Ok },
+      },
+    },
+    async (req, reply) => {
+      const token = presentedRefreshToken(req, req.body?.refresh_token);
+      const family = await findFamilyOf(app.db, token);
+      if (family) {
+        if (req.body?.everywhere) await revokeAllForUser(app.db, family.user_id);
+        else await revokeFamily(app.db, family.family_id);
+      }
+      reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/logout-all',
+    { schema: { tags: ['auth'], summary: 'Sign out every session of the current user', response: { 200: Ok } } },
+    async (req, reply) => {
+      await revokeAllForUser(app.db, userOf(req));
+      reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
+      return { ok: true as const };
+    },
+  );
+
+  app.get(
+    '/me',
+    { schema: { tags: ['auth'], summary: 'The current user and their teams', response: { 200: MeResponse } } },
+    async (req) => auth.me(ctx, userOf(req)),
+  );
+
+  app.patch(
+    '/me',
+    { schema: { tags: ['auth'], summary: 'Update the profile', body: UpdateProfileBody, response: { 200: User } } },
+    async (req) => auth.updateProfile(ctx, userOf(req), req.body.name),
+  );
+
+  app.put(
+    '/password',
+    {
+      preHandler: limits.slice(0, 1),
+      schema: {
+        tags: ['auth'],
+        summary: 'Change the password; signs out every other session',
+        body: ChangePasswordBody,
+        response: { 200: AuthResponse },
+      },
+    },
+    async (req, reply) => {
+      const res = await auth.changePassword(ctx, userOf(req), req.body.current_password, req.body.new_password);
+      setRefreshCookie(reply, res.refresh_token);
+      return res;
+    },
+  );
+};

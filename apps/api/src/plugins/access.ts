@@ -1,0 +1,63 @@
+import { can, IdParam } from '@sentrypulse/shared';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { verifyAccessToken } from '../auth/tokens';
+import { Forbidden, NotFound, Unauthorized } from '../errors';
+import { findMembership } from '../teams/queries';
+
+function bearerToken(req: FastifyRequest): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/**
+ * Secure by default: every route needs a valid access token unless it says `public: true`.
+ * Team-scoped routes (`permission` in their config) also load the caller's membership of
+ * `:teamId` once and check the permission table. A team the caller does not belong to answers
+ * 404, exactly like one that does not exist. Runs at onRequest, before the body is parsed, so
+ * strangers cannot probe validation of other teams' routes.
+ */
+export const accessPlugin = fp(async (app: FastifyInstance) => {
+  app.decorateRequest('userId', null);
+  app.decorateRequest('team', null);
+
+  app.addHook('onRequest', async (req) => {
+    const config = req.routeOptions.config;
+    const url = req.routeOptions.url;
+    if (!url || url.startsWith('/api/docs')) return; // 404 handler; Swagger UI's own routes
+    if (config.public) {
+      const token = bearerToken(req);
+      if (token) req.userId = verifyAccessToken(app.config.jwtSecret, token);
+      return;
+    }
+    const token = bearerToken(req);
+    if (!token) throw new Unauthorized();
+    const userId = verifyAccessToken(app.config.jwtSecret, token);
+    if (userId === null) throw new Unauthorized('The access token is invalid or has expired.');
+    req.userId = userId;
+
+    if (config.permission) {
+      const teamId = IdParam.safeParse((req.params as Record<string, string>).teamId);
+      if (!teamId.success) throw new NotFound('Team');
+      const membership = await findMembership(app.db, teamId.data, userId);
+      if (!membership) throw new NotFound('Team');
+      if (!can(membership.role, config.permission)) {
+        throw new Forbidden(`Your role (${membership.role}) does not allow ${config.permission}.`);
+      }
+      req.team = { id: teamId.data, role: membership.role, plan: membership.plan, ownerId: membership.owner_id };
+    }
+  });
+});
+
+/** For handlers behind `permission`: the loaded team context (never null there). */
+export function teamOf(req: FastifyRequest) {
+  if (!req.team) throw new Error('teamOf() used on a route without a permission');
+  return req.team;
+}
+
+export function userOf(req: FastifyRequest): number {
+  if (req.userId === null) throw new Unauthorized();
+  return req.userId;
+}

@@ -1,0 +1,33 @@
+import type { Db } from '@sentrypulse/db';
+import type { Config } from '@sentrypulse/shared/config';
+import type { Permission, Plan, Role } from '@sentrypulse/shared';
+import type { Redis } from 'ioredis';
+
+export interface TeamContext {
+  id: number;
+  role: Role;
+  plan: Plan;
+  ownerId: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    /** Stats queries go to the read replica when DATABASE_READ_URL is set. */
+    readDb: Db;
+    redis: Redis;
+  }
+  interface FastifyRequest {
+    userId: number | null;
+    team: TeamContext | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes are authenticated unless they say `public: true`. */
+    public?: boolean;
+    /** Team-scoped routes name the permission they need; the team comes from `:teamId`. */
+    permission?: Permission;
+    /** Routes that accept a text/plain JSON body (the collect endpoint). */
+    acceptTextPlain?: boolean;
+  }
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as accounts from './2026_11_29_0001_accounts';
+
+/**
+ * Every migration, in order. A static list (rather than reading the folder at run time) works the
+ * same under tsx, vitest and bundlers. Never edit a migration that has landed: add a new one.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_29_0001_accounts': accounts,
+};

@@ -1,0 +1,5 @@
+export * from './common';
+export * from './roles';
+export * from './plans';
+export * from './auth';
+export * from './teams';
