@@ -17,6 +17,8 @@ declare module 'fastify' {
     /** Stats queries go to the read replica when DATABASE_READ_URL is set. */
     readDb: Db;
     redis: Redis;
+    /** Every route with its access requirement (see plugins/access.ts). */
+    routeCatalog: Array<{ method: string; url: string; permission: Permission | undefined; public: boolean }>;
   }
   interface FastifyRequest {
     userId: number | null;

@@ -55,7 +55,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/register',
     {
       config: { public: true },
-      preHandler: limits,
+      preValidation: limits,
       schema: { tags: ['auth'], summary: 'Create an account and its personal team', body: RegisterBody, response: { 201: AuthResponse } },
     },
     async (req, reply) => {
@@ -69,7 +69,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/login',
     {
       config: { public: true },
-      preHandler: limits,
+      preValidation: limits,
       schema: { tags: ['auth'], summary: 'Log in with email and password', body: LoginBody, response: { 200: AuthResponse } },
     },
     async (req, reply) => {
@@ -86,7 +86,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Exchange a refresh token for a new pair (rotation; re-use revokes the family)',
-        body: RefreshBody.optional(),
+        body: RefreshBody.nullish(),
         response: { 200: AuthResponse },
       },
     },
@@ -110,7 +110,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Revoke this login (or, with everywhere, every login of the account)',
-        body: LogoutBody.optional(),
+        body: LogoutBody.nullish(),
         response: { 200: Ok },
       },
     },
@@ -151,7 +151,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/password',
     {
-      preHandler: limits.slice(0, 1),
+      preValidation: limits.slice(0, 1),
       schema: {
         tags: ['auth'],
         summary: 'Change the password; signs out every other session',

@@ -1,4 +1,4 @@
-import { can, IdParam } from '@sentrypulse/shared';
+import { can, IdParam, type Permission } from '@sentrypulse/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { verifyAccessToken } from '../auth/tokens';
@@ -19,9 +19,28 @@ function bearerToken(req: FastifyRequest): string | null {
  * 404, exactly like one that does not exist. Runs at onRequest, before the body is parsed, so
  * strangers cannot probe validation of other teams' routes.
  */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  permission: Permission | undefined;
+  public: boolean;
+}
+
 export const accessPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('userId', null);
   app.decorateRequest('team', null);
+
+  // A catalogue of every route and what it requires, so tests can sweep the permission table
+  // route by route (including routes added later) instead of trusting each route's author.
+  const catalog: RouteEntry[] = [];
+  app.decorate('routeCatalog', catalog);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      catalog.push({ method, url: route.url, permission: route.config?.permission, public: route.config?.public === true });
+    }
+  });
 
   app.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config;

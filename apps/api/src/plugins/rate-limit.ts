@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -45,19 +45,26 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance) => {
 });
 
 /**
- * Extra per-route limits (login and register per IP and per account). Applied as preHandlers so
- * the body (the email) is parsed by then.
+ * Extra per-route limits (login and register per IP and per account). They run at preValidation:
+ * the body (the email) is parsed by then, and invalid attempts count too. Built on the plugin's
+ * `createRateLimit` because its `rateLimit()` handlers skip requests the global limit already saw.
  */
-export function authLimits(app: FastifyInstance) {
+export function authLimits(app: FastifyInstance): preValidationAsyncHookHandler[] {
   if (!app.config.rateLimitEnabled) return [];
-  const byIp = app.rateLimit({ max: 20, timeWindow: '1 minute', keyGenerator: (req) => `auth-ip:${req.ip}` });
-  const byEmail = app.rateLimit({
-    max: 10,
-    timeWindow: '15 minutes',
-    keyGenerator: (req) => {
-      const email = (req.body as { email?: unknown } | undefined)?.email;
-      return `auth-email:${typeof email === 'string' ? email.trim().toLowerCase() : req.ip}`;
-    },
+  const limiter = (max: number, timeWindow: string, key: (req: FastifyRequest) => string): preValidationAsyncHookHandler => {
+    const check = app.createRateLimit({ max, timeWindow, keyGenerator: key });
+    return async (req, reply) => {
+      const res = await check(req);
+      if (res.isAllowed || !res.isExceeded) return;
+      const seconds = Math.max(1, Math.ceil(res.ttl / 1000));
+      reply.header('retry-after', String(seconds));
+      throw new AppError(429, 'rate-limited', 'Too many requests', `Too many attempts; retry in ${seconds} s.`);
+    };
+  };
+  const byIp = limiter(20, '1 minute', (req) => `auth-ip:${req.ip}`);
+  const byEmail = limiter(10, '15 minutes', (req) => {
+    const email = (req.body as { email?: unknown } | null | undefined)?.email;
+    return `auth-email:${typeof email === 'string' ? email.trim().toLowerCase() : `ip:${req.ip}`}`;
   });
   return [byIp, byEmail];
 }

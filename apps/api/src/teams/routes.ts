@@ -166,7 +166,7 @@ export const teamRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Accept an invitation as the invited account',
         params: InvitationTokenParams,
-        body: z.strictObject({}).optional(),
+        body: z.strictObject({}).nullish(),
         response: { 200: z.object({ team_id: z.number() }) },
       },
     },
