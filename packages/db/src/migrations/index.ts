@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as accounts from './2026_11_29_0001_accounts';
+import * as monitoring from './2026_11_29_0002_monitoring';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder at run time) works the
@@ -7,4 +8,5 @@ import * as accounts from './2026_11_29_0001_accounts';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_accounts': accounts,
+  '2026_11_29_0002_monitoring': monitoring,
 };
