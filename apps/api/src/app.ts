@@ -11,9 +11,14 @@ import { accessPlugin } from './plugins/access';
 import { contentTypePlugin } from './plugins/content-type';
 import { docsPlugin } from './plugins/docs';
 import { infraPlugin } from './plugins/infra';
+import { metricsPlugin } from './plugins/metrics';
 import { problemPlugin } from './plugins/problem';
 import { rateLimitPlugin } from './plugins/rate-limit';
 import { teamRoutes } from './teams/routes';
+import { analyticsPlugin } from './analytics/plugin';
+import { collectRoutes } from './analytics/collect';
+import { statsRoutes } from './analytics/routes';
+import { siteRoutes } from './sites/routes';
 import './types';
 
 export interface BuildOptions {
@@ -51,6 +56,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(problemPlugin);
   await app.register(infraPlugin, { config });
+  await app.register(metricsPlugin);
   await app.register(helmet, {
     // The API serves JSON and Swagger UI; a strict CSP that still lets Swagger UI run.
     contentSecurityPolicy: {
@@ -70,12 +76,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(contentTypePlugin);
   await app.register(accessPlugin);
   await app.register(docsPlugin);
+  await app.register(analyticsPlugin);
 
   await app.register(
     async (api) => {
       await api.register(healthRoutes);
       await api.register(authRoutes, { prefix: '/auth' });
       await api.register(teamRoutes);
+      await api.register(siteRoutes);
+      await api.register(statsRoutes);
+      await api.register(collectRoutes);
     },
     { prefix: '/api' },
   );

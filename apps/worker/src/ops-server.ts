@@ -1,6 +1,16 @@
 import { sql } from '@sentrypulse/db';
 import { createServer, type Server } from 'node:http';
 import type { WorkerContext } from './context';
+import { registry } from './metrics';
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error('timeout')), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Liveness and readiness for the worker process (orchestrators probe these). */
 export function startOpsServer(ctx: WorkerContext, port: number): Promise<Server> {
@@ -11,14 +21,21 @@ export function startOpsServer(ctx: WorkerContext, port: number): Promise<Server
       return;
     }
     if (url === '/ready') {
+      // Bounded: the shared Redis connection queues commands while reconnecting, and a probe
+      // that hangs is worse than one that says "unavailable".
       const [mysql, redis] = await Promise.all([
-        sql`SELECT 1`.execute(ctx.db).then(() => true, () => false),
-        ctx.redis.ping().then(() => true, () => false),
+        withTimeout(sql`SELECT 1`.execute(ctx.db), 2_000).then(() => true, () => false),
+        withTimeout(ctx.redis.ping(), 2_000).then(() => true, () => false),
       ]);
       const ok = mysql && redis;
       res
         .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
         .end(JSON.stringify({ status: ok ? 'ready' : 'unavailable', mysql, redis }));
+      return;
+    }
+    if (url === '/metrics') {
+      const body = await registry.metrics();
+      res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' }).end(body);
       return;
     }
     res.writeHead(404, { 'content-type': 'application/problem+json' }).end(

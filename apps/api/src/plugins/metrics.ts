@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+  type Metric,
+} from 'prom-client';
+
+/**
+ * Prometheus metrics of one API instance. Feature plugins add their own through
+ * `app.metrics.counter/gauge/histogram`, which return the existing metric when the name is
+ * already registered (so a plugin registered twice, or two plugins sharing a name, never throw).
+ *
+ *   const accepted = app.metrics.counter({ name: 'sentrypulse_collect_accepted_total', help: '...' });
+ *   accepted.inc();
+ */
+export interface ApiMetrics {
+  registry: Registry;
+  counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T>;
+  gauge<T extends string>(config: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T>;
+  histogram<T extends string>(config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: ApiMetrics;
+  }
+  interface FastifyRequest {
+    metricsStart: bigint | undefined;
+  }
+}
+
+/** Seconds; from a cached 5 ms answer to a slow stats query. */
+export const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createApiMetrics(): ApiMetrics {
+  // One registry per app instance (not prom-client's global one): tests build many apps in one
+  // process, and each must count only its own requests.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sentrypulse_api_' });
+  function getOrCreate<M extends Metric>(name: string, make: () => M): M {
+    return (registry.getSingleMetric(name) as M | undefined) ?? make();
+  }
+  return {
+    registry,
+    counter: (config) => getOrCreate(config.name, () => new Counter({ ...config, registers: [registry] })),
+    gauge: (config) => getOrCreate(config.name, () => new Gauge({ ...config, registers: [registry] })),
+    histogram: (config) => getOrCreate(config.name, () => new Histogram({ ...config, registers: [registry] })),
+  };
+}
+
+/**
+ * Decorates `app.metrics`, times every request into `sentrypulse_http_request_duration_seconds`
+ * by route template (never the raw URL, which would make a series per monitor id) and serves
+ * `GET /metrics` outside the /api prefix: nginx answers 404 for it, Prometheus scrapes the api
+ * on the internal network (docs/operations.md).
+ */
+export const metricsPlugin = fp(async (app: FastifyInstance) => {
+  const metrics = createApiMetrics();
+  app.decorate('metrics', metrics);
+  app.decorateRequest('metricsStart', undefined);
+
+  const duration = metrics.histogram({
+    name: 'sentrypulse_http_request_duration_seconds',
+    help: 'HTTP request latency of the API by method, route template and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: HTTP_BUCKETS,
+  });
+
+  app.addHook('onRequest', async (req) => {
+    req.metricsStart = process.hrtime.bigint();
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.metricsStart === undefined) return;
+    const route = req.routeOptions.url;
+    if (route === '/metrics') return;
+    const seconds = Number(process.hrtime.bigint() - req.metricsStart) / 1e9;
+    duration.observe({ method: req.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) }, seconds);
+  });
+
+  app.get(
+    '/metrics',
+    { config: { public: true, rateLimit: false }, schema: { hide: true } },
+    async (_req, reply) => {
+      const body = await metrics.registry.metrics();
+      return reply.header('content-type', metrics.registry.contentType).header('cache-control', 'no-store').send(body);
+    },
+  );
+});

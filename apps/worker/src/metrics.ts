@@ -1,0 +1,135 @@
+import type { Queue, Worker } from 'bullmq';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+  type Metric,
+} from 'prom-client';
+
+/**
+ * The worker process's Prometheus registry, served at GET /metrics by ops-server.ts.
+ *
+ * Modules import what they record:
+ *
+ *   import { workerMetrics, recordCheck, watchQueue, watchWorker } from '../metrics';
+ *   recordCheck({ type: 'http', up: false, scheduledAt, startedAt });   // run, failed, lateness
+ *   const stop = watchQueue(queue);       // depth by state, read with getJobCounts at scrape time
+ *   watchWorker(worker, queue.name);      // counts failed jobs
+ *   workerMetrics.ingestBufferSize.set(buffer.length);
+ *   const sent = workerMetrics.counter({ name: 'sentrypulse_alerts_sent_total', help: '...', labelNames: ['channel'] });
+ *
+ * One registry per process: Prometheus scrapes each worker replica separately and sums them.
+ */
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'sentrypulse_worker_' });
+
+function getOrCreate<M extends Metric>(name: string, make: () => M): M {
+  return (registry.getSingleMetric(name) as M | undefined) ?? make();
+}
+
+export function counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
+  return getOrCreate(config.name, () => new Counter({ ...config, registers: [registry] }));
+}
+export function gauge<T extends string>(config: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T> {
+  return getOrCreate(config.name, () => new Gauge({ ...config, registers: [registry] }));
+}
+export function histogram<T extends string>(config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T> {
+  return getOrCreate(config.name, () => new Histogram({ ...config, registers: [registry] }));
+}
+
+/** BullMQ job states reported per queue. */
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+
+const watchedQueues = new Set<Queue>();
+
+export const workerMetrics = {
+  registry,
+  counter,
+  gauge,
+  histogram,
+  checksRun: counter({
+    name: 'sentrypulse_checks_run_total',
+    help: 'Monitor checks executed, by monitor type and result',
+    labelNames: ['type', 'result'] as const,
+  }),
+  checksFailed: counter({
+    name: 'sentrypulse_checks_failed_total',
+    help: 'Monitor checks whose result was down (the target failed), by monitor type',
+    labelNames: ['type'] as const,
+  }),
+  checkLateness: histogram({
+    name: 'sentrypulse_check_lateness_seconds',
+    help: 'How long after its scheduled time a check started',
+    labelNames: ['type'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+  }),
+  jobsFailed: counter({
+    name: 'sentrypulse_jobs_failed_total',
+    help: 'BullMQ jobs that threw (each attempt), by queue',
+    labelNames: ['queue'] as const,
+  }),
+  ingestEvents: counter({
+    name: 'sentrypulse_ingest_events_total',
+    help: 'Analytics events flushed to MySQL by this worker (ingest rate = rate() of this)',
+  }),
+  ingestBufferSize: gauge({
+    name: 'sentrypulse_ingest_buffer_size',
+    help: 'Analytics events waiting in the ingest buffer',
+  }),
+  queueJobs: gauge({
+    name: 'sentrypulse_queue_jobs',
+    help: 'Jobs per BullMQ queue and state, read from Redis at scrape time',
+    labelNames: ['queue', 'state'] as const,
+    async collect() {
+      this.reset();
+      await Promise.all(
+        [...watchedQueues].map(async (queue) => {
+          // A scrape while Redis is away must not fail the whole endpoint: the series just go
+          // missing, and readiness reports the outage.
+          const counts = await queue.getJobCounts(...QUEUE_STATES).catch(() => null);
+          if (!counts) return;
+          for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+        }),
+      );
+    },
+  }),
+};
+
+/** Reports a queue's depth by state on every scrape until the returned function is called. */
+export function watchQueue(queue: Queue): () => void {
+  watchedQueues.add(queue);
+  return () => {
+    watchedQueues.delete(queue);
+  };
+}
+
+/** Counts the jobs a BullMQ worker fails (every failed attempt) as `sentrypulse_jobs_failed_total`. */
+export function watchWorker(worker: Worker, queueName = worker.name): void {
+  worker.on('failed', () => workerMetrics.jobsFailed.inc({ queue: queueName }));
+}
+
+export interface CheckObservation {
+  type: string;
+  /** The target answered as expected (false = down, counted in checks_failed). */
+  up: boolean;
+  /** When the check was due (the scheduler's timestamp) and when it actually started. */
+  scheduledAt?: Date | number;
+  startedAt?: Date | number;
+}
+
+/** One call per executed check: run count, failure count and lateness. */
+export function recordCheck(obs: CheckObservation): void {
+  workerMetrics.checksRun.inc({ type: obs.type, result: obs.up ? 'up' : 'down' });
+  if (!obs.up) workerMetrics.checksFailed.inc({ type: obs.type });
+  if (obs.scheduledAt !== undefined) {
+    const started = obs.startedAt === undefined ? Date.now() : Number(obs.startedAt);
+    const lateness = Math.max(0, (started - Number(obs.scheduledAt)) / 1000);
+    workerMetrics.checkLateness.observe({ type: obs.type }, lateness);
+  }
+}
