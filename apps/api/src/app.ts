@@ -15,6 +15,10 @@ import { metricsPlugin } from './plugins/metrics';
 import { problemPlugin } from './plugins/problem';
 import { rateLimitPlugin } from './plugins/rate-limit';
 import { teamRoutes } from './teams/routes';
+import { analyticsPlugin } from './analytics/plugin';
+import { collectRoutes } from './analytics/collect';
+import { statsRoutes } from './analytics/routes';
+import { siteRoutes } from './sites/routes';
 import './types';
 
 export interface BuildOptions {
@@ -72,12 +76,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(contentTypePlugin);
   await app.register(accessPlugin);
   await app.register(docsPlugin);
+  await app.register(analyticsPlugin);
 
   await app.register(
     async (api) => {
       await api.register(healthRoutes);
       await api.register(authRoutes, { prefix: '/auth' });
       await api.register(teamRoutes);
+      await api.register(siteRoutes);
+      await api.register(statsRoutes);
+      await api.register(collectRoutes);
     },
     { prefix: '/api' },
   );

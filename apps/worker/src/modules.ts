@@ -1,4 +1,5 @@
 import type { WorkerModule } from './module';
+import { analyticsModule } from './analytics/module';
 
 /** Every module the worker process runs; each capability adds its own line. */
-export const modules: WorkerModule[] = [];
+export const modules: WorkerModule[] = [analyticsModule];

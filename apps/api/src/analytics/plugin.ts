@@ -1,0 +1,100 @@
+import { findSiteByTrackingCode, type CollectSite } from '@sentrypulse/db';
+import { ingestStreamKey } from '@sentrypulse/shared';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import maxmind, { type CountryResponse, type Reader } from 'maxmind';
+import { createRequire } from 'node:module';
+import { IngestBuffer } from './buffer';
+import { CollectLimiter } from './limiter';
+import { trackerRoute } from './tracker';
+import { Salts } from './visitor';
+
+type GeoRecord = CountryResponse & { country_code?: string };
+
+export interface AnalyticsState {
+  buffer: IngestBuffer;
+  limiter: CollectLimiter;
+  salts: Salts;
+  /** Overridable in tests (salt rotation); everything time-dependent in collect reads it. */
+  clock: () => number;
+  countryOf(ip: string): string;
+  /** Tracking code → site, cached briefly (misses too) so floods of bad codes skip MySQL. */
+  site(code: string): Promise<CollectSite | null>;
+  forgetSite(code: string): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    analytics: AnalyticsState;
+  }
+}
+
+const SITE_TTL_MS = 30_000;
+
+/**
+ * Ingest state shared by the collect route: buffer, limiter, salts, GeoIP reader, site cache.
+ * Registered at the root so its onClose (flush) runs before the pools close, and so the
+ * /tracker.js route sits outside the /api prefix.
+ */
+export const analyticsPlugin = fp(async (app: FastifyInstance) => {
+  const config = app.config;
+  // A connection of its own: the buffer's XADDs never queue behind other commands, and fail
+  // fast when Redis is away (the buffer keeps the events and retries).
+  const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true });
+  redis.on('error', (err) => app.log.warn({ err: err.message }, 'analytics redis error'));
+  await redis.connect().catch((err: Error) => app.log.error({ err: err.message }, 'analytics redis not reachable at start'));
+
+  const require = createRequire(import.meta.url);
+  const geo: Reader<GeoRecord> = await maxmind.open<GeoRecord>(
+    require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb'),
+    { cache: { max: 20_000 } },
+  );
+
+  const sites = new LRUCache<string, { site: CollectSite | null }>({ max: 20_000, ttl: SITE_TTL_MS });
+  const loading = new Map<string, Promise<CollectSite | null>>();
+
+  const state: AnalyticsState = {
+    buffer: new IngestBuffer(redis, app.log, { streamKey: ingestStreamKey(config.redisPrefix) }),
+    limiter: new CollectLimiter(redis, config.redisPrefix),
+    salts: new Salts(redis, config.redisPrefix),
+    clock: Date.now,
+    countryOf(ip) {
+      try {
+        const r = geo.get(ip);
+        const code = r?.country_code ?? r?.country?.iso_code ?? '';
+        return /^[A-Z]{2}$/.test(code) ? code : '';
+      } catch {
+        return '';
+      }
+    },
+    async site(code) {
+      const hit = sites.get(code);
+      if (hit) return hit.site;
+      let p = loading.get(code);
+      if (!p) {
+        p = findSiteByTrackingCode(app.db, code)
+          .then((site) => {
+            sites.set(code, { site });
+            return site;
+          })
+          .finally(() => loading.delete(code));
+        loading.set(code, p);
+      }
+      return p;
+    },
+    forgetSite(code) {
+      sites.delete(code);
+    },
+  };
+  app.decorate('analytics', state);
+
+  await app.register(trackerRoute);
+
+  app.addHook('onClose', async () => {
+    state.limiter.close();
+    await state.buffer.close();
+    redis.disconnect();
+  });
+});

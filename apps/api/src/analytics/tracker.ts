@@ -1,0 +1,49 @@
+import * as tracker from '@sentrypulse/tracker';
+import type { FastifyInstance } from 'fastify';
+import { ServiceUnavailable } from '../errors';
+
+interface TrackerScript {
+  body: Buffer;
+  gzip: Buffer;
+  etag: string;
+}
+
+type TrackerModule = { trackerScript?: () => Promise<TrackerScript> };
+
+/**
+ * GET /tracker.js: the built script from packages/tracker, cached in memory, with long cache
+ * headers (the snippet URL is stable, so a day of max-age plus a week of stale-while-revalidate
+ * and an ETag for cheap revalidation) and the pre-gzipped body when the client accepts it.
+ */
+export async function trackerRoute(app: FastifyInstance) {
+  let script: Promise<TrackerScript> | null = null;
+  const load = () => {
+    const fn = (tracker as TrackerModule).trackerScript;
+    if (typeof fn !== 'function') throw new ServiceUnavailable('tracker.js is not built yet.');
+    script ??= fn().catch((err: unknown) => {
+      script = null;
+      throw err;
+    });
+    return script;
+  };
+
+  app.get(
+    '/tracker.js',
+    { config: { public: true, rateLimit: false }, schema: { tags: ['analytics'], summary: 'The tracking script', hide: false } },
+    async (req, reply) => {
+      const s = await load();
+      reply
+        .header('content-type', 'application/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=86400, stale-while-revalidate=604800')
+        .header('etag', s.etag)
+        .header('vary', 'Accept-Encoding')
+        .header('access-control-allow-origin', '*')
+        .header('cross-origin-resource-policy', 'cross-origin');
+      if (req.headers['if-none-match'] === s.etag) return reply.code(304).send();
+      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        return reply.header('content-encoding', 'gzip').send(s.gzip);
+      }
+      return reply.send(s.body);
+    },
+  );
+}

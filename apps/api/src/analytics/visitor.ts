@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * Visitor id = first 8 bytes of SHA-256(daily salt ‖ site ‖ IP ‖ User-Agent), hex. The salt
+ * changes every UTC day and is deleted after, so ids of two days cannot be linked and the IP
+ * cannot be recovered; the IP itself is never stored.
+ */
+export function visitorId(salt: Buffer, siteId: number, ip: string, ua: string): string {
+  return createHash('sha256').update(salt).update(`\0${siteId}\0${ip}\0${ua}`).digest('hex').slice(0, 16);
+}
+
+const DAY = 86_400_000;
+/** How long after 00:00 UTC yesterday's salt is still used: a visit ends after 30 min idle. */
+export const SALT_GRACE_MS = 30 * 60_000;
+
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Daily salts kept in Redis (shared by every API process) and cached in memory. The first
+ * process to need a day's salt creates it (SET NX); it expires shortly after the grace period
+ * of the next day, which is how old salts get deleted.
+ */
+export class Salts {
+  private cache = new Map<string, Buffer | null>();
+  private pending = new Map<string, Promise<Buffer | null>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(date: string) {
+    return `${this.prefix}:analytics:salt:${date}`;
+  }
+
+  /** Today's salt and, during the grace period after midnight, yesterday's (if it exists). */
+  async forInstant(nowMs: number): Promise<{ today: Buffer; yesterday: Buffer | null }> {
+    const today = utcDate(nowMs);
+    const dayStart = Date.parse(`${today}T00:00:00Z`);
+    const inGrace = nowMs - dayStart < SALT_GRACE_MS;
+    const yesterdayDate = utcDate(dayStart - DAY);
+    const [t, y] = await Promise.all([this.get(today, dayStart, true), inGrace ? this.get(yesterdayDate, dayStart - DAY, false) : null]);
+    if (!t) throw new Error('salt unavailable');
+    if (this.cache.size > 4) {
+      for (const d of this.cache.keys()) if (d < yesterdayDate) this.cache.delete(d);
+    }
+    return { today: t, yesterday: y };
+  }
+
+  private get(date: string, dayStart: number, create: boolean): Buffer | null | Promise<Buffer | null> {
+    const hit = this.cache.get(date);
+    if (hit !== undefined) return hit;
+    let p = this.pending.get(date);
+    if (!p) {
+      p = this.load(date, dayStart, create).finally(() => this.pending.delete(date));
+      this.pending.set(date, p);
+    }
+    return p;
+  }
+
+  private async load(date: string, dayStart: number, create: boolean): Promise<Buffer | null> {
+    const key = this.key(date);
+    if (create) {
+      // Expires 35 min into the next UTC day: past the grace period, then gone for good.
+      // (Never in the past: a test clock may be set to an earlier day.)
+      const expireAt = Math.max(Math.ceil((dayStart + DAY + SALT_GRACE_MS + 5 * 60_000) / 1000), Math.ceil(Date.now() / 1000) + 60);
+      await this.redis.set(key, randomBytes(32).toString('hex'), 'EXAT', expireAt, 'NX');
+    }
+    const hex = await this.redis.get(key);
+    const salt = hex ? Buffer.from(hex, 'hex') : null;
+    if (salt || !create) this.cache.set(date, salt);
+    return salt;
+  }
+}
