@@ -15,6 +15,8 @@ import { metricsPlugin } from './plugins/metrics';
 import { problemPlugin } from './plugins/problem';
 import { rateLimitPlugin } from './plugins/rate-limit';
 import { teamRoutes } from './teams/routes';
+import { statusPageRoutes } from './status-pages/routes';
+import { publicStatusRoutes } from './public/routes';
 import { analyticsPlugin } from './analytics/plugin';
 import { collectRoutes } from './analytics/collect';
 import { statsRoutes } from './analytics/routes';
@@ -83,6 +85,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await api.register(healthRoutes);
       await api.register(authRoutes, { prefix: '/auth' });
       await api.register(teamRoutes);
+      await api.register(statusPageRoutes);
+      await api.register(publicStatusRoutes);
       await api.register(siteRoutes);
       await api.register(statsRoutes);
       await api.register(collectRoutes);

@@ -95,24 +95,36 @@ describe('uptimeBar', () => {
     expect(dateRange(new Date('2028-03-01T23:59:59Z'), 2)).toEqual(['2028-02-29', '2028-03-01']);
   });
 
-  it('fills days from rollups and sums the range from checks, not from daily percents', () => {
+  it('fills days from rollups and sums the range in seconds, not from daily percents', () => {
     const bar = uptimeBar(
       [
-        { date: '2026-11-28', checks: 1440, up_checks: 1440, downtime_seconds: 0 },
-        { date: '2026-11-29', checks: 100, up_checks: 50, downtime_seconds: 1800 },
-        { date: '2026-01-01', checks: 1000, up_checks: 0, downtime_seconds: 86400 }, // outside the range
+        { date: '2026-11-28', monitored_seconds: 86_400, downtime_seconds: 0, maintenance_seconds: 0 },
+        { date: '2026-11-29', monitored_seconds: 3_600, downtime_seconds: 1_800, maintenance_seconds: 0 },
+        { date: '2026-01-01', monitored_seconds: 86_400, downtime_seconds: 86_400, maintenance_seconds: 0 }, // outside the range
       ],
       today,
     );
     expect(bar.days[88]).toEqual({ date: '2026-11-28', uptime: 100, downtime_seconds: 0 });
     expect(bar.days[89]).toEqual({ date: '2026-11-29', uptime: 50, downtime_seconds: 1800 });
-    expect(bar.checks).toBe(1540);
-    expect(bar.upChecks).toBe(1490);
-    expect(bar.uptime).toBe(96.75); // 1490/1540 = 96.753..., floored
+    expect(bar.countedSeconds).toBe(90_000);
+    expect(bar.upSeconds).toBe(88_200);
+    expect(bar.uptime).toBe(98); // 88200/90000 = 98 %, while the mean of the daily percents is 75 %
   });
 
-  it('treats a day with zero checks as no data', () => {
-    const bar = uptimeBar([{ date: '2026-11-29', checks: 0, up_checks: 0, downtime_seconds: 0 }], today);
+  it('leaves maintenance out of both sides of the ratio', () => {
+    const bar = uptimeBar([{ date: '2026-11-29', monitored_seconds: 86_400, downtime_seconds: 864, maintenance_seconds: 43_200 }], today);
+    expect(bar.days[89]!.uptime).toBe(98); // 864 s down of 43,200 counted
+    const allMaintenance = uptimeBar([{ date: '2026-11-29', monitored_seconds: 86_400, downtime_seconds: 0, maintenance_seconds: 86_400 }], today);
+    expect(allMaintenance.days[89]!.uptime).toBeNull();
+  });
+
+  it('caps downtime at the counted time', () => {
+    const bar = uptimeBar([{ date: '2026-11-29', monitored_seconds: 100, downtime_seconds: 500, maintenance_seconds: 0 }], today);
+    expect(bar.days[89]).toEqual({ date: '2026-11-29', uptime: 0, downtime_seconds: 100 });
+  });
+
+  it('treats a day with nothing monitored as no data', () => {
+    const bar = uptimeBar([{ date: '2026-11-29', monitored_seconds: 0, downtime_seconds: 0, maintenance_seconds: 0 }], today);
     expect(bar.days[89]!.uptime).toBeNull();
     expect(bar.uptime).toBeNull();
   });

@@ -54,12 +54,13 @@ export function overallStatus(f: PageFacts): OverallStatus {
   return 'operational';
 }
 
+/** One monitor_daily row: seconds monitored, confirmed down and under maintenance that day. */
 export interface DailyRollup {
   /** YYYY-MM-DD (UTC) */
   date: string;
-  checks: number;
-  up_checks: number;
+  monitored_seconds: number;
   downtime_seconds: number;
+  maintenance_seconds: number;
 }
 
 /** Percent with two decimals, floored: 99.999 % shows as 99.99 %, never rounded up to 100 %. */
@@ -85,24 +86,30 @@ export function dateRange(today: Date, days: number): string[] {
 export interface UptimeBar {
   days: UptimeDay[];
   uptime: number | null;
-  checks: number;
-  upChecks: number;
+  /** Seconds counted (monitored minus maintenance) and of those, seconds up. */
+  countedSeconds: number;
+  upSeconds: number;
 }
 
 /**
  * The bar of one component: one entry per day (oldest first) and the uptime over the whole range.
- * Days with no rollup (monitor not created yet, paused all day) are null, not 100 %.
+ * Uptime is time-based: (monitored - maintenance - downtime) / (monitored - maintenance), so
+ * planned maintenance neither counts for nor against it. Days with nothing monitored (monitor not
+ * created yet, paused or in maintenance all day) are null ("no data"), not 100 %. The range sums
+ * seconds; it is not an average of daily percentages.
  */
 export function uptimeBar(rollups: DailyRollup[], today: Date, days = 90): UptimeBar {
   const byDate = new Map(rollups.map((r) => [r.date, r]));
-  let checks = 0;
+  let counted = 0;
   let up = 0;
   const out = dateRange(today, days).map((date): UptimeDay => {
     const r = byDate.get(date);
-    if (!r || r.checks <= 0) return { date, uptime: null, downtime_seconds: null };
-    checks += r.checks;
-    up += Math.min(r.up_checks, r.checks);
-    return { date, uptime: floorPercent(r.up_checks, r.checks), downtime_seconds: Math.max(0, Math.round(r.downtime_seconds)) };
+    const dayCounted = r ? Math.max(0, r.monitored_seconds - r.maintenance_seconds) : 0;
+    if (!r || dayCounted <= 0) return { date, uptime: null, downtime_seconds: null };
+    const down = Math.min(Math.max(0, r.downtime_seconds), dayCounted);
+    counted += dayCounted;
+    up += dayCounted - down;
+    return { date, uptime: floorPercent(dayCounted - down, dayCounted), downtime_seconds: Math.round(down) };
   });
-  return { days: out, uptime: floorPercent(up, checks), checks, upChecks: up };
+  return { days: out, uptime: floorPercent(up, counted), countedSeconds: counted, upSeconds: up };
 }

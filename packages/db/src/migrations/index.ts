@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as accounts from './2026_11_29_0001_accounts';
 import * as monitoring from './2026_11_29_0002_monitoring';
 import * as analytics from './2026_11_29_0004_analytics';
+import * as statusPages from './2026_11_29_0005_status_pages';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder at run time) works the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_accounts': accounts,
   '2026_11_29_0002_monitoring': monitoring,
   '2026_11_29_0004_analytics': analytics,
+  '2026_11_29_0005_status_pages': statusPages,
 };
