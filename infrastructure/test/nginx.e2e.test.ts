@@ -1,0 +1,342 @@
+import { sql } from '@sentrypulse/db';
+import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raw } from './support/http';
+import { startNginx, type RunningNginx } from './support/nginx';
+import { freePort, startApi, startWeb, startWorker, waitForHttp, WEB_BUILD_ID, type Proc } from './support/processes';
+
+// The whole product behind the real nginx config: two api processes, a worker and (when built)
+// the Next.js app, each started the way production starts it, against a fresh database and Redis
+// prefix, with Debian's nginx running nginx/templates/sentrypulse.conf.template on 127.0.0.1.
+// Clients on other loopback addresses (127.0.0.5, ...) stand in for visitors on the internet.
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `sptest:${randomBytes(4).toString('hex')}`;
+const webBuilt = existsSync(WEB_BUILD_ID);
+
+let database: TestDatabase;
+let nginx: RunningNginx;
+let api1: Proc;
+let api2: Proc;
+let worker: Proc;
+let web: Proc | undefined;
+let apiPorts: number[];
+let workerPort: number;
+const procs: Proc[] = [];
+
+const JWT_SECRET = randomBytesHex(32);
+const ENCRYPTION_KEY = randomBytesHex(32);
+function randomBytesHex(n: number) {
+  return randomBytes(n).toString('hex');
+}
+
+/** Production mode, as the containers run; secrets shared by every process of the test. */
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    JWT_SECRET,
+    ENCRYPTION_KEY,
+    // The api trusts forwarded headers from nginx's address only (it connects from 127.0.0.1).
+    TRUST_PROXY: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+/** The api log line for one request, found by the request id nginx generated and forwarded. */
+function apiRequestLog(requestId: string) {
+  for (const p of [api1, api2]) {
+    const line = p.logs().find((l) => l.reqId === requestId && l.msg === 'incoming request');
+    if (line) return { instance: p.name, ip: line.req?.remoteAddress as string };
+  }
+  return undefined;
+}
+
+async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase('nginx');
+  apiPorts = [await freePort(), await freePort()];
+  workerPort = await freePort();
+  const webPort = await freePort();
+  const nginxPort = await freePort();
+  const urls = { PUBLIC_URL: `http://127.0.0.1:${nginxPort}`, API_PUBLIC_URL: `http://127.0.0.1:${nginxPort}` };
+  api1 = startApi(env({ ...urls, API_HOST: '127.0.0.1', API_PORT: String(apiPorts[0]) }), 'api-1');
+  api2 = startApi(env({ ...urls, API_HOST: '127.0.0.1', API_PORT: String(apiPorts[1]) }), 'api-2');
+  worker = startWorker(env({ ...urls, WORKER_PORT: String(workerPort) }));
+  procs.push(api1, api2, worker);
+  if (webBuilt) {
+    web = startWeb({ NODE_ENV: 'production', API_INTERNAL_URL: `http://127.0.0.1:${apiPorts[0]}`, HOSTNAME: '127.0.0.1' }, webPort);
+    procs.push(web);
+  }
+  await Promise.all([
+    waitForHttp(`http://127.0.0.1:${apiPorts[0]}/api/health`, api1),
+    waitForHttp(`http://127.0.0.1:${apiPorts[1]}/api/health`, api2),
+    waitForHttp(`http://127.0.0.1:${workerPort}/health`, worker),
+    web ? waitForHttp(`http://127.0.0.1:${webPort}/login`, web, { timeoutMs: 90_000 }) : Promise.resolve(),
+  ]);
+  nginx = await startNginx({
+    api: apiPorts.map((p) => `127.0.0.1:${p}`),
+    web: [`127.0.0.1:${webPort}`],
+    collectRate: '10r/s',
+    collectBurst: 10,
+    port: nginxPort,
+  });
+});
+
+afterAll(async () => {
+  await nginx?.stop();
+  const codes = await Promise.all(procs.map((p) => p.stop()));
+  // Graceful shutdown on SIGTERM is part of the contract: every process exits 0.
+  expect(codes).toEqual(procs.map(() => 0));
+  await database?.drop();
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('health and routing through nginx', () => {
+  it('proxies liveness and readiness to the api', async () => {
+    const health = await raw(`${nginx.base}/api/health`);
+    expect(health.status).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok' });
+    const ready = await raw(`${nginx.base}/api/ready`);
+    expect(ready.status).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', mysql: true, redis: true });
+  });
+
+  it('forwards its request id, so one id ties the access log to the api log', async () => {
+    const res = await raw(`${nginx.base}/api/health`);
+    const id = res.headers['x-request-id'] as string;
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(nginx.accessLog().some((l) => l.request_id === id && l.status === 200 && l.uri === '/api/health')).toBe(true);
+    expect(await waitFor(() => apiRequestLog(id))).toBeDefined();
+  });
+
+  it('balances over both api instances with keep-alive upstream connections', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await raw(`${nginx.base}/api/health`)).headers['x-request-id'] as string);
+    const seen = await Promise.all(ids.map((id) => waitFor(() => apiRequestLog(id))));
+    const instances = new Set(seen.map((s) => s.instance));
+    expect(instances).toEqual(new Set(['api-1', 'api-2']));
+    const upstreams = new Set(nginx.accessLog().filter((l) => ids.includes(l.request_id)).map((l) => l.upstream_addr));
+    expect(upstreams).toEqual(new Set(apiPorts.map((p) => `127.0.0.1:${p}`)));
+  });
+
+  it('keeps the api metrics endpoint off the public side', async () => {
+    expect((await raw(`${nginx.base}/metrics`)).status).toBe(404);
+    const direct = await raw(`http://127.0.0.1:${apiPorts[0]}/metrics`);
+    expect(direct.status).toBe(200);
+    expect(direct.text()).toMatch(/sentrypulse_http_request_duration_seconds_count\{method="GET",route="\/api\/health",status_code="200"\} \d+/);
+    const workerMetrics = await raw(`http://127.0.0.1:${workerPort}/metrics`);
+    expect(workerMetrics.status).toBe(200);
+    expect(workerMetrics.text()).toContain('sentrypulse_checks_run_total');
+  });
+
+  it('answers problem+json itself when no api instance is reachable', async () => {
+    const down = await startNginx({ api: ['127.0.0.1:9'], web: ['127.0.0.1:9'] });
+    try {
+      const res = await raw(`${down.base}/api/health`);
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.json()).toMatchObject({ status: 503, title: 'Service unavailable' });
+    } finally {
+      await down.stop();
+    }
+  });
+});
+
+describe('client IP: forwarded by nginx, trusted only from nginx', () => {
+  it('gives the api the address nginx saw, ignoring headers the client forged', async () => {
+    const res = await raw(`${nginx.base}/api/health`, {
+      localAddress: '127.0.0.5',
+      headers: { 'x-forwarded-for': '203.0.113.9', 'x-real-ip': '203.0.113.10', forwarded: 'for=203.0.113.11' },
+    });
+    expect(res.status).toBe(200);
+    const seen = await waitFor(() => apiRequestLog(res.headers['x-request-id'] as string));
+    expect(seen.ip).toBe('127.0.0.5');
+    expect(nginx.accessLog().find((l) => l.request_id === res.headers['x-request-id'])?.remote_addr).toBe('127.0.0.5');
+  });
+
+  it('does not trust X-Forwarded-For from anyone but the proxy', async () => {
+    // Straight to the api from another address: the forged header is ignored.
+    const direct = await raw(`http://127.0.0.1:${apiPorts[0]}/api/health`, {
+      localAddress: '127.0.0.7',
+      headers: { 'x-forwarded-for': '203.0.113.9', 'x-request-id': 'direct-from-stranger' },
+    });
+    expect(direct.status).toBe(200);
+    expect((await waitFor(() => apiRequestLog('direct-from-stranger'))).ip).toBe('127.0.0.7');
+    // From the proxy's own address the header is believed: trust is about the peer.
+    const viaProxyAddress = await raw(`http://127.0.0.1:${apiPorts[0]}/api/health`, {
+      localAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '203.0.113.9', 'x-request-id': 'direct-from-proxy-address' },
+    });
+    expect(viaProxyAddress.status).toBe(200);
+    expect((await waitFor(() => apiRequestLog('direct-from-proxy-address'))).ip).toBe('203.0.113.9');
+  });
+});
+
+describe('compression, caching, limits and headers', () => {
+  it('compresses JSON with gzip (and brotli where the module is installed)', async () => {
+    const plain = await raw(`${nginx.base}/api/docs/json`);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const gz = await raw(`${nginx.base}/api/docs/json`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.vary).toContain('Accept-Encoding');
+    expect(gz.body.length).toBeLessThan(plain.body.length / 3);
+    expect(JSON.parse(gunzipSync(gz.body).toString('utf8'))).toEqual(plain.json());
+    const br = await raw(`${nginx.base}/api/docs/json`, { headers: { 'accept-encoding': 'br' } });
+    expect(br.headers['content-encoding']).toBe(nginx.brotli ? 'br' : undefined);
+  });
+
+  it('routes /tracker.js to the api with a day of cache when it is served, and never caches an error', async () => {
+    const first = await raw(`${nginx.base}/tracker.js`, { headers: { 'accept-encoding': 'gzip' } });
+    // Only the api sets x-request-id: the response came from it, not from the web app.
+    expect(first.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    if (first.status === 200) {
+      expect(first.headers['content-type']).toContain('javascript');
+      expect(first.headers['cache-control']).toBe('public, max-age=86400, stale-while-revalidate=604800');
+      expect(first.headers['content-encoding']).toBe('gzip');
+      const second = await raw(`${nginx.base}/tracker.js`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(second.headers['x-cache-status']).toBe('HIT');
+      expect(second.body.equals(first.body)).toBe(true);
+    } else {
+      // packages/tracker not built yet: the api's 503 must not be cached by browsers or nginx.
+      expect(first.status).toBe(503);
+      expect(first.headers['content-type']).toContain('application/problem+json');
+      expect(first.headers['cache-control']).toBe('no-store');
+      expect(first.headers['x-cache-status']).not.toBe('HIT');
+    }
+  });
+
+  it('refuses oversized bodies at the proxy with 413 problem+json', async () => {
+    const big = JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(2 * 1024 * 1024) });
+    const res = await raw(`${nginx.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.json()).toMatchObject({ status: 413, title: 'Payload too large' });
+    const collect = await raw(`${nginx.base}/api/analytics/collect`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ site: 'x', name: 'pageview', url: `https://example.com/${'a'.repeat(20_000)}` }),
+      localAddress: '127.0.0.11',
+    });
+    expect(collect.status).toBe(413);
+  });
+
+  it('sends security headers once each, and no nginx version', async () => {
+    for (const path of ['/api/health', '/nginx-health', '/api/nope']) {
+      const res = await raw(`${nginx.base}${path}`);
+      expect(res.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(typeof res.headers['referrer-policy'], path).toBe('string');
+      expect(res.headers['referrer-policy'], path).not.toContain(',');
+      expect(res.headers.server, path).toBe('nginx');
+    }
+    // The api's own (helmet) headers pass through untouched rather than doubled.
+    const api = await raw(`${nginx.base}/api/health`);
+    expect(api.headers['referrer-policy']).toBe('no-referrer');
+    expect(api.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+});
+
+describe('analytics through the proxy', () => {
+  let token: string;
+  let teamId: number;
+  let trackingCode: string;
+  let siteId: number;
+
+  beforeAll(async () => {
+    const email = `ops${randomBytesHex(3)}@example.test`;
+    const reg = await raw(`${nginx.base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ops', email, password: 'correct horse battery staple' }),
+    });
+    expect(reg.status).toBe(201);
+    token = reg.json().access_token;
+    teamId = reg.json().team.id;
+    const site = await raw(`${nginx.base}/api/teams/${teamId}/sites`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name: 'Example', domain: 'example.com' }),
+    });
+    expect(site.status).toBe(201);
+    trackingCode = site.json().tracking_code;
+    siteId = site.json().id;
+  });
+
+  const collect = (localAddress: string, headers: Record<string, string> = {}, site = trackingCode) =>
+    raw(`${nginx.base}/api/analytics/collect`, {
+      method: 'POST',
+      localAddress,
+      headers: { 'content-type': 'text/plain', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', ...headers },
+      body: JSON.stringify({ site, name: 'pageview', url: 'https://example.com/pricing', width: 1280 }),
+    });
+
+  it('counts visitors by the client address nginx forwarded, not by forged headers', async () => {
+    // Same browser from two addresses = two visitors; a forged X-Forwarded-For from the first
+    // address must not turn it into a third.
+    expect((await collect('127.0.0.5')).status).toBe(202);
+    expect((await collect('127.0.0.6')).status).toBe(202);
+    expect((await collect('127.0.0.5', { 'x-forwarded-for': '198.51.100.7', 'x-real-ip': '198.51.100.8' })).status).toBe(202);
+
+    const counts = await waitFor(async () => {
+      const row = await sql<{ n: number; visitors: number }>`
+        SELECT COUNT(*) AS n, COUNT(DISTINCT visitor_id) AS visitors FROM pageviews_raw WHERE site_id = ${siteId}`.execute(database.db);
+      const r = row.rows[0]!;
+      return Number(r.n) >= 3 ? { n: Number(r.n), visitors: Number(r.visitors) } : undefined;
+    }, 30_000);
+    expect(counts).toEqual({ n: 3, visitors: 2 });
+  });
+
+  it('rate-limits collect per client address at the proxy, leaving other clients alone', async () => {
+    const results = await Promise.all(Array.from({ length: 40 }, () => collect('127.0.0.9', {}, 'no-such-site')));
+    const statuses = results.map((r) => r.status);
+    const limited = results.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    // The ones let through reached the api (unknown site), the rest were stopped by nginx.
+    expect(statuses.filter((s) => s !== 429).every((s) => s === 404)).toBe(true);
+    expect(limited[0]!.headers['content-type']).toBe('application/problem+json');
+    expect(limited[0]!.json()).toMatchObject({ status: 429, title: 'Too many requests' });
+    expect(limited[0]!.headers['retry-after']).toBe('1');
+    // Another visitor at the same moment is unaffected.
+    expect((await collect('127.0.0.10', {}, 'no-such-site')).status).toBe(404);
+  });
+
+  it('signs in through the proxy as the dashboard does', async () => {
+    const me = await raw(`${nginx.base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(me.json().teams[0].id).toBe(teamId);
+  });
+});
+
+describe.runIf(webBuilt)('the dashboard through the proxy (needs `pnpm -r build` first, as scripts/test.sh does)', () => {
+  it('serves the login page from the web app, and its hashed assets with a year of cache', async () => {
+    const page = await raw(`${nginx.base}/login`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const asset = /\/_next\/static\/[^"'\s]+\.(?:js|css)/.exec(page.text());
+    expect(asset).not.toBeNull();
+    const res = await raw(`${nginx.base}${asset![0]}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+});
