@@ -1,5 +1,6 @@
 import type { WorkerModule } from './module';
 import { analyticsModule } from './analytics/module';
+import { monitoringModule } from './monitoring/module';
 
 /** Every module the worker process runs; each capability adds its own line. */
-export const modules: WorkerModule[] = [analyticsModule];
+export const modules: WorkerModule[] = [analyticsModule, monitoringModule()];

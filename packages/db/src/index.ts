@@ -9,3 +9,6 @@ export * from './queries/analytics-aggregate';
 export * from './queries/status-pages';
 export * from './queries/status-pages-cache';
 export * from './queries/status-pages-public';
+export * from './queries/monitoring';
+export * from './queries/monitoring-engine';
+export * from './queries/monitoring-schedule';

@@ -1,0 +1,176 @@
+import { checksQueue, NOTIFY_QUEUE, sql, syncMonitorSchedule } from '@sentrypulse/db';
+import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
+import { loadConfig } from '@sentrypulse/shared/config';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
+import type { RunningModule } from '../module';
+import { monitoringModule } from './module';
+import { createTeam, insertMonitor, switchableTarget, waitFor } from './test-support';
+
+let database: TestDatabase;
+let prefix: string;
+const contexts: WorkerContext[] = [];
+const running: RunningModule[] = [];
+let teamId: number;
+
+function newContext() {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    REDIS_PREFIX: prefix,
+    OUTBOUND_ALLOW_PRIVATE: 'true',
+    LOG_LEVEL: 'silent',
+  });
+  const ctx = createWorkerContext(config, pino({ level: 'silent' }));
+  contexts.push(ctx);
+  return ctx;
+}
+
+async function startWorker() {
+  const ctx = newContext();
+  const mod = await monitoringModule({ concurrency: 50, housekeeping: false }).start(ctx);
+  running.push(mod);
+  return { ctx, mod };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase('moneng');
+  prefix = `sptest:${randomBytes(4).toString('hex')}`;
+  teamId = await createTeam(database.db);
+});
+
+afterAll(async () => {
+  for (const m of running.reverse()) await m.close().catch(() => undefined);
+  for (const c of contexts) await closeWorkerContext(c).catch(() => undefined);
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.unlink(...keys);
+  redis.disconnect();
+  await database.drop();
+});
+
+async function schedule(ctx: WorkerContext, id: number) {
+  const q = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+  await syncMonitorSchedule(q, { id, enabled: true, interval_seconds: 1 });
+  await q.close();
+}
+
+const incidentsOf = (id: number) => database.db.selectFrom('incidents').selectAll().where('monitor_id', '=', id).orderBy('id').execute();
+
+describe('monitoring engine with one worker', () => {
+  it('runs an up → down → up lifecycle: one incident after the confirmations, outage from the first failure, events queued', async () => {
+    const { ctx } = await startWorker();
+    const target = await switchableTarget();
+    const id = await insertMonitor(database.db, teamId, { url: target.url, confirmations: 2, keyword: 'OK' });
+    await schedule(ctx, id);
+
+    await waitFor(async () => (await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirst())?.status === 'up');
+    target.mode = 'fail';
+    const [incident] = await waitFor(async () => {
+      const rows = await incidentsOf(id);
+      return rows.length > 0 ? rows : null;
+    });
+    expect(incident!.kind).toBe('auto');
+    expect(incident!.severity).toBe('critical');
+    const failures = await database.db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', id).where('status', '=', 'down').orderBy('checked_at').execute();
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    expect(failures[0]!.error).toMatch(/500/);
+    // downtime starts at the first failing check, not at the confirming one
+    expect(incident!.started_at.getTime()).toBe(failures[0]!.checked_at.getTime());
+
+    target.mode = 'ok';
+    await waitFor(async () => (await incidentsOf(id))[0]!.status === 'resolved');
+    const [resolved] = await incidentsOf(id);
+    const outages = await database.db.selectFrom('monitor_outages').selectAll().where('monitor_id', '=', id).execute();
+    expect(outages).toHaveLength(1);
+    expect(outages[0]!.started_at.getTime()).toBe(failures[0]!.checked_at.getTime());
+    expect(outages[0]!.ended_at!.getTime()).toBe(resolved!.resolved_at!.getTime());
+    const firstUp = await database.db.selectFrom('monitor_checks').select('checked_at').where('monitor_id', '=', id).where('status', '=', 'up').where('checked_at', '>', failures[0]!.checked_at).orderBy('checked_at').executeTakeFirstOrThrow();
+    expect(outages[0]!.ended_at!.getTime()).toBe(firstUp.checked_at.getTime());
+
+    const events = await database.db.selectFrom('incident_events').selectAll().where('incident_id', '=', resolved!.id).orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(['incident.opened', 'incident.resolved']);
+    expect(events.every((e) => e.queued_at !== null)).toBe(true);
+    const notify = new Queue(NOTIFY_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+    for (const e of events) {
+      const job = await notify.getJob(`incident-event-${e.id}`);
+      expect(job?.name).toBe('incident-event');
+      expect(job?.data).toEqual({ event_id: Number(e.id) });
+    }
+    await notify.close();
+    const updates = await database.db.selectFrom('incident_updates').select('status').where('incident_id', '=', resolved!.id).orderBy('id').execute();
+    expect(updates.map((u) => u.status)).toEqual(['investigating', 'resolved']);
+    const daily = await database.db.selectFrom('monitor_daily').selectAll().where('monitor_id', '=', id).execute();
+    expect(daily[0]!.down_checks).toBe(failures.length >= 2 ? daily[0]!.down_checks : -1);
+    expect(daily[0]!.checks).toBe(daily[0]!.up_checks + daily[0]!.down_checks + daily[0]!.degraded_checks);
+    await target.close();
+  }, 40_000);
+
+  it('opens no incident while the monitor is in a maintenance window', async () => {
+    const { ctx } = await startWorker();
+    const target = await switchableTarget();
+    target.mode = 'fail';
+    const id = await insertMonitor(database.db, teamId, { url: target.url, confirmations: 1 });
+    const w = await database.db
+      .insertInto('maintenance_windows')
+      .values({ team_id: teamId, title: 'db upgrade', starts_at: new Date(Date.now() - 60_000), ends_at: new Date(Date.now() + 3_600_000) })
+      .executeTakeFirstOrThrow();
+    await database.db.insertInto('maintenance_monitors').values({ maintenance_id: Number(w.insertId), monitor_id: id, team_id: teamId }).execute();
+    await schedule(ctx, id);
+    await waitFor(async () => {
+      const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM monitor_checks WHERE monitor_id = ${id} AND status = 'down'`.execute(database.db);
+      return Number(r.rows[0]!.n) >= 3;
+    });
+    expect(await incidentsOf(id)).toHaveLength(0);
+    expect((await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('down');
+    // the window ends: the next failing check opens the incident at once
+    await database.db.updateTable('maintenance_windows').set({ ends_at: new Date() }).where('id', '=', Number(w.insertId)).execute();
+    await waitFor(async () => (await incidentsOf(id)).length === 1);
+    await database.db.updateTable('monitors').set({ enabled: false }).where('id', '=', id).execute();
+    await target.close();
+  }, 30_000);
+
+  it('marks a slow answer degraded, which is not an outage', async () => {
+    const { ctx } = await startWorker();
+    const target = await switchableTarget();
+    target.mode = 'slow';
+    const id = await insertMonitor(database.db, teamId, { url: target.url, degraded_threshold_ms: 100 });
+    await schedule(ctx, id);
+    await waitFor(async () => (await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirst())?.status === 'degraded');
+    const checks = await database.db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', id).execute();
+    expect(checks[0]!.status).toBe('degraded');
+    expect(checks[0]!.response_time_ms).toBeGreaterThanOrEqual(250);
+    expect(await incidentsOf(id)).toHaveLength(0);
+    await database.db.updateTable('monitors').set({ enabled: false }).where('id', '=', id).execute();
+    await target.close();
+  }, 30_000);
+});
+
+describe('two workers', () => {
+  it('share the checks without running any due check twice', async () => {
+    const a = await startWorker();
+    await startWorker();
+    const target = await switchableTarget();
+    const ids: number[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await insertMonitor(database.db, teamId, { url: target.url, name: `m${i}` }));
+    for (const id of ids) await schedule(a.ctx, id);
+    await new Promise((r) => setTimeout(r, 5_000));
+    for (const id of ids) await database.db.updateTable('monitors').set({ enabled: false }).where('id', '=', id).execute();
+    const rows = await sql<{ monitor_id: number; n: number; slots: number }>`
+      SELECT monitor_id, COUNT(*) AS n, COUNT(DISTINCT scheduled_at) AS slots FROM monitor_checks
+      WHERE monitor_id IN (${sql.join(ids)}) GROUP BY monitor_id`.execute(database.db);
+    expect(rows.rows).toHaveLength(20);
+    for (const r of rows.rows) {
+      expect(Number(r.n)).toBe(Number(r.slots));
+      expect(Number(r.n)).toBeGreaterThanOrEqual(3);
+      expect(Number(r.n)).toBeLessThanOrEqual(7);
+    }
+    // every recorded check reached the target
+    expect(target.hits).toBeGreaterThanOrEqual(rows.rows.reduce((s, r) => s + Number(r.n), 0));
+    await target.close();
+  }, 30_000);
+});

@@ -1,0 +1,105 @@
+import {
+  applyCheckResults,
+  checkTargetOf,
+  enqueueIncidentEvents,
+  findMonitorsByIds,
+  removeMonitorSchedule,
+  scheduledTimeOf,
+  sql,
+  type CheckJobData,
+  type CheckOutcomeInput,
+  type Db,
+  type MonitorRow,
+} from '@sentrypulse/db';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { CheckResult, CheckTarget, RunCheckOptions } from '../checks';
+import { BatchLoader, BatchWriter } from './batching';
+import { evaluateHeartbeat } from './heartbeat';
+
+export type RunCheck = (target: CheckTarget, opts: RunCheckOptions) => Promise<CheckResult>;
+
+export interface CheckEngineDeps {
+  db: Db;
+  checks: Queue<CheckJobData>;
+  notify: Queue;
+  runCheck: RunCheck;
+  runOptions: RunCheckOptions;
+  log: Logger;
+}
+
+/**
+ * The check job processor and its batching (ADR 0011): monitor configs are loaded in batches,
+ * results written in batches through applyCheckResults, and a job completes only once its result
+ * is committed (so a crash loses nothing that BullMQ considers done).
+ */
+export function createCheckEngine(deps: CheckEngineDeps) {
+  const loader = new BatchLoader<number, MonitorRow>(async (ids) => {
+    const rows = await findMonitorsByIds(deps.db, ids);
+    return new Map(rows.map((r) => [r.id, r]));
+  });
+  const writer = new BatchWriter<CheckOutcomeInput, string[]>(async (items) => {
+    const res = await applyWithRetry(deps.db, items);
+    await publishEvents(deps.db, deps.notify, res.eventIds, deps.log);
+    return res.eventIds;
+  });
+
+  async function process(job: { id?: string; timestamp: number; delay?: number; data: CheckJobData }): Promise<string> {
+    const scheduledAt = scheduledTimeOf(job);
+    const monitor = await loader.load(job.data.monitor_id);
+    if (!monitor) {
+      // Deleted while Redis could not be told: heal by removing the scheduler.
+      await removeMonitorSchedule(deps.checks, job.data.monitor_id);
+      return 'monitor gone';
+    }
+    if (!monitor.enabled) return 'paused';
+    const startedAt = Date.now();
+    let outcome: CheckOutcomeInput;
+    if (monitor.type === 'heartbeat') {
+      const verdict = evaluateHeartbeat(monitor, startedAt);
+      if (!verdict) return 'awaiting first heartbeat';
+      outcome = {
+        monitor_id: monitor.id,
+        scheduled_at: new Date(scheduledAt),
+        checked_at: new Date(startedAt),
+        status: verdict.status,
+        status_code: null,
+        response_time_ms: null,
+        timings: { dns: null, connect: null, tls: null, ttfb: null },
+        error: verdict.error,
+        cert_expires_at: null,
+        cert_days_left: null,
+      };
+    } else {
+      const r = await deps.runCheck(checkTargetOf(monitor) as CheckTarget, deps.runOptions);
+      outcome = { monitor_id: monitor.id, scheduled_at: new Date(scheduledAt), checked_at: new Date(startedAt), ...r };
+    }
+    await writer.submit(outcome);
+    return outcome.status;
+  }
+
+  return { process, close: () => writer.close() };
+}
+
+async function applyWithRetry(db: Db, items: CheckOutcomeInput[]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyCheckResults(db, items);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt < 3 && (code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT')) continue;
+      throw err;
+    }
+  }
+}
+
+/** After commit: hand events to the alert dispatcher; the outbox sweep retries what fails here. */
+export async function publishEvents(db: Db, notify: Queue, eventIds: string[], log: Logger): Promise<void> {
+  if (eventIds.length === 0) return;
+  try {
+    await enqueueIncidentEvents(notify, eventIds);
+    await db.updateTable('incident_events').set({ queued_at: sql<Date>`CURRENT_TIMESTAMP(3)` }).where('id', 'in', eventIds).execute();
+  } catch (err) {
+    log.warn({ err: (err as Error).message, eventIds }, 'incident events not queued yet; the outbox sweep will retry');
+  }
+}
