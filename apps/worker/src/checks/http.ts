@@ -237,7 +237,7 @@ async function evaluate(
 }
 
 export function certificateNote(days: number): string {
-  if (days < 0) return `certificate expired ${-days} day${days === -1 ? '' : 's'} ago`;
+  if (days < 0) return 'certificate has expired';
   if (days === 0) return 'certificate expires today';
   return `certificate expires in ${days} day${days === 1 ? '' : 's'}`;
 }
