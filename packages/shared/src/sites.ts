@@ -20,7 +20,10 @@ export const SiteDomain = z
         return '';
       }
     }
-    host = host.split('/')[0]!.split(':')[0]!.replace(/\.$/, '');
+    host = host.split('/')[0]!;
+    // host:port is fine (the port is dropped); any other colon (javascript:...) is not a host.
+    if (host.includes(':') && !/^[^:]+:\d{1,5}$/.test(host)) return '';
+    host = host.split(':')[0]!.replace(/\.$/, '');
     return host.startsWith('www.') ? host.slice(4) : host;
   })
   .pipe(
