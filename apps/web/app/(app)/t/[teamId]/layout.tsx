@@ -1,0 +1,22 @@
+'use client';
+import { useEffect, type ReactNode } from 'react';
+import { ButtonLink } from '@/components/ui/button';
+import { EmptyState, SkeletonRows } from '@/components/ui/states';
+import { rememberTeam, useCurrentTeam } from '@/lib/team';
+
+/** Every /t/:teamId page: the team must be one of the viewer's (another team's id looks missing). */
+export default function TeamLayout({ children }: { children: ReactNode }) {
+  const { teamId, team, isLoading } = useCurrentTeam();
+  useEffect(() => {
+    if (team) rememberTeam(team.id);
+  }, [team]);
+  if (!team && isLoading) return <SkeletonRows rows={4} />;
+  if (!team || !teamId) {
+    return (
+      <EmptyState title="Team not found" action={<ButtonLink href="/">Go to your teams</ButtonLink>}>
+        This team does not exist or you are not a member of it.
+      </EmptyState>
+    );
+  }
+  return <>{children}</>;
+}
