@@ -88,10 +88,23 @@ function certificateOf(socket: tls.TLSSocket): PeerCertificateInfo | null {
   return { validFrom: new Date(c.valid_from), validTo: new Date(c.valid_to), subject: name(c.subject), issuer: name(c.issuer) };
 }
 
-let rootsWithExtra: { key: string | string[]; roots: string[] } | null = null;
-function caWithRoots(ca: string | string[]): string[] {
-  if (rootsWithExtra?.key !== ca) rootsWithExtra = { key: ca, roots: [...tls.rootCertificates, ...(Array.isArray(ca) ? ca : [ca])] };
-  return rootsWithExtra.roots;
+/**
+ * One SecureContext per CA set, built once: tls.connect would otherwise build a fresh context
+ * (and, with `ca`, parse every root certificate) for each connection - ~17 ms of CPU per check.
+ * Sharing the context does not resume sessions (that needs `session`), so each check still pays
+ * a full handshake and its TLS phase is real.
+ */
+const contexts = new Map<string, tls.SecureContext>();
+function secureContextFor(ca: string | string[] | undefined): tls.SecureContext {
+  const extra = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
+  const key = extra.join('\n');
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = tls.createSecureContext(extra.length ? { ca: [...tls.rootCertificates, ...extra] } : {});
+    if (contexts.size > 16) contexts.clear();
+    contexts.set(key, ctx);
+  }
+  return ctx;
 }
 
 export interface ConnectTarget {
@@ -144,7 +157,7 @@ export function connectGuarded(target: ConnectTarget, opts: GuardedConnectOption
           ALPNProtocols: ['http/1.1'],
           // Verification is done below so a failed handshake still reports the certificate.
           rejectUnauthorized: false,
-          ...(opts.ca ? { ca: caWithRoots(opts.ca) } : {}),
+          secureContext: secureContextFor(opts.ca),
         });
         socket = tlsSocket;
         tlsSocket.once('connect', () => (tConnect = performance.now()));
