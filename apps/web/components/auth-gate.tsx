@@ -2,8 +2,8 @@
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
 import { SWRConfig } from 'swr';
-import { ApiError } from '@/lib/api/errors';
-import { getAccessToken, onSessionChange } from '@/lib/api/session';
+import { ApiError } from '../lib/api/errors';
+import { getAccessToken, onSessionChange } from '../lib/api/session';
 import { Skeleton } from './ui/states';
 
 function loginHref(pathname: string) {

@@ -7,7 +7,7 @@ export function formatUptime(pct: number | null | undefined): string {
   if (pct === null || pct === undefined || !Number.isFinite(pct)) return DASH;
   const clamped = Math.min(100, Math.max(0, pct));
   const floored = Math.floor(clamped * 100 + 1e-9) / 100;
-  return `${floored.toFixed(floored === 100 ? 0 : 2).replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m))}%`;
+  return `${Number(floored.toFixed(2))}%`;
 }
 
 /** Response time: "87 ms", "1.24 s", "12.5 s". */

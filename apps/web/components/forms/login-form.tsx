@@ -1,8 +1,8 @@
 'use client';
 import { LoginBody } from '@sentrypulse/shared';
 import { useState } from 'react';
-import { login } from '@/lib/api/auth';
-import { useZodForm } from '@/lib/forms';
+import { login } from '../../lib/api/auth';
+import { useZodForm } from '../../lib/forms';
 import { Button } from '../ui/button';
 import { FormError, TextField } from '../ui/field';
 

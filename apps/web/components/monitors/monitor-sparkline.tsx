@@ -1,6 +1,6 @@
 'use client';
-import { useChecks } from '@/lib/api/monitors';
-import { useVisible } from '@/lib/use-visible';
+import { useChecks } from '../../lib/api/monitors';
+import { useVisible } from '../../lib/use-visible';
 import { Sparkline } from '../ui/sparkline';
 
 /** The last 30 response times; fetched only when the row scrolls into view. */

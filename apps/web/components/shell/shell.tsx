@@ -3,10 +3,10 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useSWRConfig } from 'swr';
-import { logout } from '@/lib/api/auth';
-import { useMe } from '@/lib/api/hooks';
-import { teamHref, useCurrentTeam } from '@/lib/team';
-import { useTheme } from '@/lib/theme';
+import { logout } from '../../lib/api/auth';
+import { useMe } from '../../lib/api/hooks';
+import { teamHref, useCurrentTeam } from '../../lib/team';
+import { useTheme } from '../../lib/theme';
 import { Icon, type IconName } from './icons';
 import { TeamSwitcher } from './team-switcher';
 

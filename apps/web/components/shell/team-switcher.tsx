@@ -1,8 +1,8 @@
 'use client';
 import Link from 'next/link';
 import { useRef } from 'react';
-import { useTeams } from '@/lib/api/hooks';
-import { teamHref, useCurrentTeam } from '@/lib/team';
+import { useTeams } from '../../lib/api/hooks';
+import { teamHref, useCurrentTeam } from '../../lib/team';
 import { Badge } from '../ui/card';
 import { Skeleton } from '../ui/states';
 import { Icon } from './icons';

@@ -6,11 +6,11 @@ import { Button } from '../ui/button';
 import { CodeLine } from '../ui/copy';
 import { FormError, SelectField, TextField } from '../ui/field';
 import { EmptyState, ErrorState, SkeletonRows } from '../ui/states';
-import { useInvitations } from '@/lib/api/hooks';
-import { createInvitation, revokeInvitation } from '@/lib/api/teams';
-import { useZodForm } from '@/lib/forms';
-import { formatDate } from '@/lib/format';
-import { messageOf } from '@/lib/api/errors';
+import { useInvitations } from '../../lib/api/hooks';
+import { createInvitation, revokeInvitation } from '../../lib/api/teams';
+import { useZodForm } from '../../lib/forms';
+import { formatDate } from '../../lib/format';
+import { messageOf } from '../../lib/api/errors';
 
 export function InvitationsCard({ team }: { team: Team }) {
   const { data, error, mutate } = useInvitations(team.id);

@@ -6,10 +6,10 @@ import { Button } from '../ui/button';
 import { useConfirm } from '../ui/confirm';
 import { FormError } from '../ui/field';
 import { ErrorState, SkeletonRows } from '../ui/states';
-import { messageOf } from '@/lib/api/errors';
-import { useMe, useMembers } from '@/lib/api/hooks';
-import { changeRole, removeMember } from '@/lib/api/teams';
-import { formatDate } from '@/lib/format';
+import { messageOf } from '../../lib/api/errors';
+import { useMe, useMembers } from '../../lib/api/hooks';
+import { changeRole, removeMember } from '../../lib/api/teams';
+import { formatDate } from '../../lib/format';
 import { can } from '@sentrypulse/shared';
 
 export function MembersCard({ team }: { team: Team }) {

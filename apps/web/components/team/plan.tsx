@@ -5,9 +5,9 @@ import { useSWRConfig } from 'swr';
 import { Badge, Card } from '../ui/card';
 import { Button } from '../ui/button';
 import { FormError } from '../ui/field';
-import { messageOf } from '@/lib/api/errors';
-import { changePlan, teamPaths } from '@/lib/api/teams';
-import { formatCompact, formatInterval } from '@/lib/format';
+import { messageOf } from '../../lib/api/errors';
+import { changePlan, teamPaths } from '../../lib/api/teams';
+import { formatCompact, formatInterval } from '../../lib/format';
 
 const ROWS: { key: keyof PlanLimits; label: string; format?: (n: number) => string }[] = [
   { key: 'monitors', label: 'Monitors' },

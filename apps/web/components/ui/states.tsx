@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { messageOf } from '@/lib/api/errors';
+import { messageOf } from '../../lib/api/errors';
 import { Button } from './button';
 
 /** A grey block with the final size of what it stands for, so content does not jump in. */

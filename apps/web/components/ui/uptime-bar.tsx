@@ -1,4 +1,4 @@
-import { formatDate, formatUptime } from '@/lib/format';
+import { formatDate, formatUptime } from '../../lib/format';
 
 export interface UptimeDay {
   date: string;
