@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as accounts from './2026_11_29_0001_accounts';
 import * as monitoring from './2026_11_29_0002_monitoring';
+import * as alerts from './2026_11_29_0003_alerts';
 import * as analytics from './2026_11_29_0004_analytics';
 import * as statusPages from './2026_11_29_0005_status_pages';
 
@@ -11,6 +12,7 @@ import * as statusPages from './2026_11_29_0005_status_pages';
 export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_accounts': accounts,
   '2026_11_29_0002_monitoring': monitoring,
+  '2026_11_29_0003_alerts': alerts,
   '2026_11_29_0004_analytics': analytics,
   '2026_11_29_0005_status_pages': statusPages,
 };
