@@ -46,14 +46,15 @@ export function toPublicIncident(row: PublicIncidentRow, nameOf: Map<number, str
     const message = u.by_person ? u.message : SYSTEM_MESSAGES[u.status];
     return { status: u.status, message, message_html: renderSafeMarkdown(message), created_at: u.created_at.toISOString() };
   });
+  // Every timeline starts with the incident and, once resolved, ends with its resolution, even
+  // when nobody wrote those updates (the engine resolves automatic incidents silently).
   if (updates.length === 0) {
-    // An incident nobody has written about yet still gets a timeline.
-    if (row.resolved_at) {
-      const m = SYSTEM_MESSAGES.resolved;
-      updates.push({ status: 'resolved', message: m, message_html: renderSafeMarkdown(m), created_at: row.resolved_at.toISOString() });
-    }
     const m = SYSTEM_MESSAGES.investigating;
     updates.push({ status: 'investigating', message: m, message_html: renderSafeMarkdown(m), created_at: row.started_at.toISOString() });
+  }
+  if (row.resolved_at && !updates.some((u) => u.status === 'resolved')) {
+    const m = SYSTEM_MESSAGES.resolved;
+    updates.unshift({ status: 'resolved', message: m, message_html: renderSafeMarkdown(m), created_at: row.resolved_at.toISOString() });
   }
   return {
     id: row.id,
