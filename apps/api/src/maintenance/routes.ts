@@ -1,0 +1,35 @@
+import { CreateMaintenanceBody, Maintenance, MaintenanceList, MaintenanceListQuery, MaintenanceParams, TeamParams } from '@sentrypulse/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { teamOf, userOf } from '../plugins/access';
+import { numericCursor } from '../teams/routes';
+import * as service from './service';
+
+const tags = ['maintenance'];
+
+/** Scheduled maintenance windows (SPEC 4.3): suppress incidents and alerts for their monitors. */
+export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
+  const base = '/teams/:teamId/maintenance';
+  app.get(
+    base,
+    { config: { permission: 'monitors.read' }, schema: { tags, params: TeamParams, querystring: MaintenanceListQuery, response: { 200: MaintenanceList } } },
+    async (req) => service.listMaintenance(app.db, teamOf(req), { ...req.query, cursor: numericCursor(req.query.cursor) }),
+  );
+  app.post(
+    base,
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Schedule a maintenance window', params: TeamParams, body: CreateMaintenanceBody, response: { 201: Maintenance } } },
+    async (req, reply) => reply.code(201).send(await service.createMaintenance(app.db, teamOf(req), userOf(req), req.body)),
+  );
+  app.get(
+    `${base}/:maintenanceId`,
+    { config: { permission: 'monitors.read' }, schema: { tags, params: MaintenanceParams, response: { 200: Maintenance } } },
+    async (req) => service.getMaintenance(app.db, teamOf(req), req.params.maintenanceId),
+  );
+  app.delete(
+    `${base}/:maintenanceId`,
+    { config: { permission: 'monitors.write' }, schema: { tags, params: MaintenanceParams } },
+    async (req, reply) => {
+      await service.deleteMaintenance(app.db, teamOf(req), req.params.maintenanceId);
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,237 @@
+import { checksQueue, monitorSchedulerId } from '@sentrypulse/db';
+import type { Queue } from 'bullmq';
+import type { InjectOptions } from 'fastify';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTeam, createTestApp, createUser, teamWithRoles, type TestApp } from '../../test/helpers';
+import { databaseFingerprint } from '../../test/tables';
+
+let t: TestApp;
+let queue: Queue;
+let redis: Redis;
+beforeAll(async () => {
+  t = await createTestApp();
+  redis = new Redis(t.config.redisUrl, { maxRetriesPerRequest: null });
+  queue = checksQueue(redis, `${t.config.redisPrefix}:bull`);
+});
+afterAll(async () => {
+  await queue.close();
+  redis.disconnect();
+  await t.close();
+});
+
+const inject = (opts: InjectOptions) => t.app.inject(opts);
+const http = { name: 'Homepage', type: 'http', url: 'https://example.com/health', interval_seconds: 60 };
+
+async function scheduler(id: number) {
+  return queue.getJobScheduler(monitorSchedulerId(id));
+}
+
+describe('monitors API', () => {
+  it('creates an http monitor, schedules it and queues a first check', async () => {
+    const { teamId, admin } = await teamWithRoles(t);
+    const res = await inject({
+      method: 'POST',
+      url: `/api/teams/${teamId}/monitors`,
+      headers: bearer(admin),
+      payload: { ...http, keyword: 'OK', headers: { Authorization: 'Bearer s3cret', 'X-Trace': 'abc' }, confirmations: 2 },
+    });
+    expect(res.statusCode).toBe(201);
+    const m = res.json();
+    expect(m).toMatchObject({ name: 'Homepage', type: 'http', status: 'pending', uptime_24h: null, last_checked_at: null, method: 'GET', expected_status: '200-299', timeout_ms: 10_000, confirmations: 2, enabled: true });
+    // secrets are never echoed back
+    expect(m.headers).toEqual({ Authorization: '********', 'X-Trace': 'abc' });
+    expect(JSON.stringify(m)).not.toContain('s3cret');
+    const s = await scheduler(m.id);
+    expect(s?.every).toBe(60_000);
+    const waiting = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(waiting.some((j) => j.data.monitor_id === m.id && j.id?.startsWith('now-'))).toBe(true);
+    // A PATCH that sends the mask back keeps the stored secret
+    const patched = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin), payload: { headers: { Authorization: '********', 'X-Trace': 'def' } } });
+    expect(patched.statusCode).toBe(200);
+    const row = await t.db.selectFrom('monitors').select('headers').where('id', '=', m.id).executeTakeFirstOrThrow();
+    expect(row.headers).toEqual({ Authorization: 'Bearer s3cret', 'X-Trace': 'def' });
+  });
+
+  it('edits, pauses, resumes and deletes, keeping the scheduler in step', async () => {
+    const { teamId, admin } = await teamWithRoles(t);
+    const m = (await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: http })).json();
+    const edited = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin), payload: { interval_seconds: 120, name: 'Renamed' } });
+    expect(edited.json()).toMatchObject({ interval_seconds: 120, name: 'Renamed' });
+    expect((await scheduler(m.id))?.every).toBe(120_000);
+
+    const paused = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors/${m.id}/pause`, headers: bearer(admin) });
+    expect(paused.json()).toMatchObject({ status: 'paused', enabled: false });
+    expect(await scheduler(m.id)).toBeFalsy();
+    const checkWhilePaused = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors/${m.id}/check-now`, headers: bearer(admin) });
+    expect(checkWhilePaused.statusCode).toBe(409);
+
+    const resumed = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors/${m.id}/resume`, headers: bearer(admin) });
+    expect(resumed.json()).toMatchObject({ status: 'pending', enabled: true });
+    expect((await scheduler(m.id))?.every).toBe(120_000);
+    const now = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors/${m.id}/check-now`, headers: bearer(admin) });
+    expect(now.statusCode).toBe(202);
+    expect(await queue.getJob(now.json().job_id)).toBeTruthy();
+
+    const del = await inject({ method: 'DELETE', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin) });
+    expect(del.statusCode).toBe(204);
+    expect(await scheduler(m.id)).toBeFalsy();
+    expect((await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin) })).statusCode).toBe(404);
+  });
+
+  it('lists with keyset pagination and filters; another team sees 404', async () => {
+    const { teamId, admin, member } = await teamWithRoles(t);
+    for (let i = 0; i < 5; i++) await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { ...http, name: `m${i}` } });
+    const p1 = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors?limit=3`, headers: bearer(member) });
+    expect(p1.json().items.map((m: { name: string }) => m.name)).toEqual(['m0', 'm1', 'm2']);
+    const p2 = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors?limit=3&cursor=${p1.json().next_cursor}`, headers: bearer(member) });
+    expect(p2.json().items.map((m: { name: string }) => m.name)).toEqual(['m3', 'm4']);
+    expect(p2.json().next_cursor).toBeNull();
+    const paused = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors?status=paused`, headers: bearer(member) });
+    expect(paused.json().items).toEqual([]);
+    const bad = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors?cursor=abc`, headers: bearer(member) });
+    expect(bad.statusCode).toBe(400);
+
+    const stranger = await createUser(t, 'Stranger');
+    const otherTeam = await createTeam(t, stranger, 'business');
+    const id = p1.json().items[0].id;
+    expect((await inject({ method: 'GET', url: `/api/teams/${otherTeam}/monitors/${id}`, headers: bearer(stranger) })).statusCode).toBe(404);
+    expect((await inject({ method: 'DELETE', url: `/api/teams/${otherTeam}/monitors/${id}`, headers: bearer(stranger) })).statusCode).toBe(404);
+    expect((await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(member), payload: http })).statusCode).toBe(403);
+  });
+
+  it('validates every type: dns needs host and record type, tcp host and port, heartbeat gets a ping URL', async () => {
+    const { teamId, admin } = await teamWithRoles(t);
+    const dns = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { name: 'dns', type: 'dns', host: 'example.com', dns_record_type: 'MX', dns_expected: ['mx.example.com'], interval_seconds: 60 } });
+    expect(dns.statusCode).toBe(201);
+    const tcp = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { name: 'db', type: 'tcp', host: 'db.example.com', port: 5432, interval_seconds: 60 } });
+    expect(tcp.statusCode).toBe(201);
+    const hb = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { name: 'cron', type: 'heartbeat', interval_seconds: 300, heartbeat_grace_seconds: 60 } });
+    expect(hb.statusCode).toBe(201);
+    expect(hb.json().heartbeat_url).toMatch(/\/api\/heartbeat\/[0-9a-f]{32}$/);
+  });
+});
+
+describe('bad monitor input: a clear 400/403 problem and nothing stored or scheduled', () => {
+  const cases: Array<[string, Record<string, unknown>, number, RegExp]> = [
+    ['unknown type', { ...http, type: 'smtp' }, 400, /body\.type/],
+    ['interval below the minimum', { ...http, interval_seconds: 5 }, 400, /interval_seconds/],
+    ['interval below the plan minimum', { ...http, interval_seconds: 30 }, 403, /at least 60 seconds/],
+    ['malformed URL', { ...http, url: 'not a url' }, 400, /url/],
+    ['non-http scheme', { ...http, url: 'file:///etc/passwd' }, 400, /url/],
+    ['header injection (CRLF in a value)', { ...http, headers: { 'X-A': 'ok\r\nX-Injected: 1' } }, 400, /control characters/],
+    ['header injection (bad name)', { ...http, headers: { 'X-A\r\nB': 'v' } }, 400, /header name/],
+    ['100 KB body', { ...http, method: 'POST', body: 'x'.repeat(100 * 1024) }, 400, /body/],
+    ['negative timeout', { ...http, timeout_ms: -1 }, 400, /timeout_ms/],
+    ['timeout longer than the interval', { ...http, timeout_ms: 61_000 }, 400, /timeout_ms/],
+    ['http without url', { name: 'x', type: 'http', interval_seconds: 60 }, 400, /url/],
+    ['tcp without port', { name: 'x', type: 'tcp', host: 'example.com', interval_seconds: 60 }, 400, /port/],
+    ['bad expected status', { ...http, expected_status: '200-999' }, 400, /expected_status/],
+    ['unknown field', { ...http, surprise: true }, 400, /surprise|Unrecognized/i],
+  ];
+
+  it.each(cases)('%s', async (_name, payload, status, detail) => {
+    const owner = await createUser(t, 'Owner');
+    const teamId = await createTeam(t, owner, 'free');
+    const before = await databaseFingerprint(t.db);
+    const schedulersBefore = await queue.getJobSchedulersCount();
+    const res = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(owner), payload });
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(res.json())).toMatch(detail);
+    expect(await databaseFingerprint(t.db)).toEqual(before);
+    expect(await queue.getJobSchedulersCount()).toBe(schedulersBefore);
+  });
+
+  it('refuses the 11th monitor on the free plan with the limit named', async () => {
+    const owner = await createUser(t, 'Owner');
+    const teamId = await createTeam(t, owner, 'free');
+    for (let i = 0; i < 10; i++) {
+      expect((await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(owner), payload: http })).statusCode).toBe(201);
+    }
+    const before = await databaseFingerprint(t.db);
+    const res = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(owner), payload: http });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ limit: 'monitors', plan: 'free', max: 10 });
+    expect(await databaseFingerprint(t.db)).toEqual(before);
+  });
+
+  it('rejects a PATCH that breaks the type rules, leaving the monitor unchanged', async () => {
+    const { teamId, admin } = await teamWithRoles(t);
+    const m = (await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: http })).json();
+    const before = await databaseFingerprint(t.db);
+    for (const payload of [{ url: null }, { timeout_ms: -5 }, { interval_seconds: 100_000 }, { body: 'x' }, { type: 'tcp' }]) {
+      const res = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin), payload });
+      expect(res.statusCode).toBe(400);
+    }
+    expect(await databaseFingerprint(t.db)).toEqual(before);
+    expect((await scheduler(m.id))?.every).toBe(60_000);
+  });
+});
+
+describe('checks list and stats', () => {
+  it('pages checks newest first within a time range and computes time-based uptime', async () => {
+    const { teamId, admin } = await teamWithRoles(t);
+    const m = (await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: http })).json();
+    const now = Date.now();
+    await t.db.updateTable('monitors').set({ created_at: new Date(now - 2 * 86_400_000) }).where('id', '=', m.id).execute();
+    const rows = Array.from({ length: 10 }, (_, i) => ({
+      monitor_id: m.id,
+      team_id: teamId,
+      status: (i === 3 ? 'down' : 'up') as 'up' | 'down',
+      status_code: i === 3 ? 500 : 200,
+      response_time_ms: 100 + i,
+      error: i === 3 ? 'expected status 200-299, got 500' : null,
+      checked_at: new Date(now - (10 - i) * 60_000),
+    }));
+    await t.db.insertInto('monitor_checks').values(rows).execute();
+    // one hour of confirmed downtime within the last 24 h
+    await t.db.insertInto('monitor_outages').values({ monitor_id: m.id, team_id: teamId, started_at: new Date(now - 3 * 3_600_000), ended_at: new Date(now - 2 * 3_600_000) }).execute();
+
+    const p1 = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}/checks?limit=4`, headers: bearer(admin) });
+    expect(p1.statusCode).toBe(200);
+    expect(p1.json().items.map((c: { response_time_ms: number }) => c.response_time_ms)).toEqual([109, 108, 107, 106]);
+    const p2 = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}/checks?limit=4&cursor=${p1.json().next_cursor}`, headers: bearer(admin) });
+    expect(p2.json().items.map((c: { response_time_ms: number }) => c.response_time_ms)).toEqual([105, 104, 103, 102]);
+    const from = new Date(now - 5.5 * 60_000).toISOString();
+    const ranged = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}/checks?from=${from}`, headers: bearer(admin) });
+    expect(ranged.json().items).toHaveLength(5);
+    const down = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}/checks?status=down`, headers: bearer(admin) });
+    expect(down.json().items[0]).toMatchObject({ status: 'down', status_code: 500, error: 'expected status 200-299, got 500' });
+    for (const q of ['cursor=zzz', 'from=yesterday', 'limit=0', 'status=sideways']) {
+      expect((await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}/checks?${q}`, headers: bearer(admin) })).statusCode).toBe(400);
+    }
+
+    const stats = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}/stats?range=1h`, headers: bearer(admin) });
+    expect(stats.statusCode).toBe(200);
+    const s = stats.json();
+    expect(s.uptime['24h']).toBe(95.8333);
+    expect(s.uptime['7d']).toBeLessThan(100);
+    expect(s.days.length).toBeGreaterThanOrEqual(2);
+    const buckets = s.response_times.filter((b: { checks: number }) => b.checks > 0);
+    expect(buckets.reduce((n: number, b: { checks: number }) => n + b.checks, 0)).toBe(9);
+    expect((await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}/stats?range=1y`, headers: bearer(admin) })).statusCode).toBe(400);
+  });
+});
+
+describe('heartbeat', () => {
+  it('records a ping by token and answers 404 for unknown or malformed tokens without changes', async () => {
+    const { teamId, admin } = await teamWithRoles(t);
+    const hb = (await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { name: 'cron', type: 'heartbeat', interval_seconds: 60 } })).json();
+    const token = hb.heartbeat_url.split('/').pop();
+    const ping = await inject({ method: 'POST', url: `/api/heartbeat/${token}` });
+    expect(ping.statusCode).toBe(200);
+    expect(ping.json()).toEqual({ ok: true, monitor_id: hb.id });
+    const row = await t.db.selectFrom('monitors').select('last_heartbeat_at').where('id', '=', hb.id).executeTakeFirstOrThrow();
+    expect(row.last_heartbeat_at).toBeInstanceOf(Date);
+    const withBody = await inject({ method: 'POST', url: `/api/heartbeat/${token}`, headers: { 'content-type': 'text/plain' }, payload: 'done in 3s' });
+    expect(withBody.statusCode).toBe(200);
+    const before = await databaseFingerprint(t.db);
+    for (const bad of ['0'.repeat(32), 'not-a-token', `${token}x`]) {
+      const res = await inject({ method: 'POST', url: `/api/heartbeat/${bad}` });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    }
+    expect(await databaseFingerprint(t.db)).toEqual(before);
+  });
+});

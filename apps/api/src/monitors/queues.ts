@@ -1,0 +1,45 @@
+import { checksQueue, NOTIFY_QUEUE, type CheckJobData } from '@sentrypulse/db';
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { ServiceUnavailable } from '../errors';
+
+export interface MonitoringQueues {
+  checks: Queue<CheckJobData>;
+  notify: Queue;
+}
+
+// Keyed by the config object, which every encapsulated plugin scope of one app shares.
+const byApp = new WeakMap<object, MonitoringQueues>();
+
+/**
+ * The BullMQ queues the monitoring routes write to (scheduler changes, check-now, incident events),
+ * one set per app instance, closed with it. The connection fails fast while Redis is away, so a
+ * request gets a 503 instead of hanging (ENGINEERING.md). Call it while registering a plugin (the
+ * close hook cannot be added once the app has booted).
+ */
+export function monitoringQueues(app: FastifyInstance): MonitoringQueues {
+  let queues = byApp.get(app.config);
+  if (!queues) {
+    const connection = new Redis(app.config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    connection.on('error', (err) => app.log.warn({ err: err.message }, 'redis error (monitoring queues)'));
+    const prefix = `${app.config.redisPrefix}:bull`;
+    queues = { checks: checksQueue(connection, prefix), notify: new Queue(NOTIFY_QUEUE, { connection, prefix }) };
+    byApp.set(app.config, queues);
+    const q = queues;
+    app.addHook('onClose', async () => {
+      await Promise.allSettled([q.checks.close(), q.notify.close()]);
+      connection.disconnect();
+    });
+  }
+  return queues;
+}
+
+/** Runs a Redis-side step; a Redis outage becomes a clear 503 (and the caller's transaction rolls back). */
+export async function viaRedis<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch {
+    throw new ServiceUnavailable(`The job queue is unavailable (${what}); nothing was changed. Try again shortly.`);
+  }
+}
