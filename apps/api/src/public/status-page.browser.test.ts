@@ -1,10 +1,11 @@
+/// <reference lib="dom" />
 import { invalidateStatusPagesForTeam } from '@sentrypulse/db';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, teamWithRoles, type TestApp } from '../../test/helpers';
 import { insertIncident, insertMaintenance, insertMonitor, insertRollups, SECRET_ERROR, SECRET_URL_HOST } from './fixtures';
@@ -18,9 +19,6 @@ import { assertNoInjectedMarkup } from './test-support';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '../../../web');
-// playwright-core is a dependency of apps/web (the browser-testing app), not of the API.
-const { chromium } = createRequire(join(webDir, 'package.json'))('playwright-core') as typeof import('playwright-core');
-type Browser = import('playwright-core').Browser;
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const XSS = 'xss-marker';
