@@ -237,6 +237,22 @@ describe('http check: content assertions', () => {
     expect(r.status).toBe(error === null ? 'up' : 'down');
   });
 
+  it.each(['gzip', 'deflate', 'br'])('decompresses a %s body for keyword and JSON checks', async (enc) => {
+    const r = await runCheck(http(`/gzip?enc=${enc}`, { headers: { 'Accept-Encoding': 'gzip, deflate, br' }, keyword: 'compressed ok', json_path: '$.status', json_expected: 'compressed ok' }), open);
+    expect(r).toMatchObject({ status: 'up', error: null, status_code: 200 });
+  });
+
+  it('a corrupt compressed body is down with a clear error', async () => {
+    expect(await runCheck(http('/gzip?enc=broken', { keyword: 'x' }), open)).toMatchObject({ status: 'down', error: 'invalid gzip response body' });
+  });
+
+  it('inflates at most 1 MB of a compression bomb', async () => {
+    const before = process.memoryUsage().rss;
+    const r = await runCheck(http('/gzip-bomb', { json_path: '$.a' }), open);
+    expect(r).toMatchObject({ status: 'down', error: 'response too large for JSON assertion (over 1 MB)' });
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('a JSON assertion on a non-JSON body is down', async () => {
     expect(await runCheck(http('/not-json', { json_path: '$.status' }), open)).toMatchObject({ status: 'down', error: 'response is not valid JSON' });
   });

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import zlib from 'node:zlib';
 import { Client, type Dispatcher } from 'undici';
 import { createGuardedConnector, TlsVerificationError, type ConnectionInfo, type PeerCertificateInfo } from '../outbound';
 import { evaluateJsonPath, jsonValueText, parseJsonPath, type JsonPathStep } from './json-path';
@@ -76,22 +78,59 @@ function requestHeaders(url: URL, base: Record<string, string>, hasBody: boolean
   return h;
 }
 
-/** Reads at most MAX_BODY_BYTES; keeps the bytes only when asked. */
-async function readBody(body: Dispatcher.ResponseData['body'], keep: boolean): Promise<{ text: string; truncated: boolean }> {
+function decompressorFor(encoding: string | undefined): Transform | null {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      return null;
+  }
+}
+
+/**
+ * Reads at most MAX_BODY_BYTES (after decompression, when the server compressed it because the
+ * monitor sent Accept-Encoding), keeping the bytes only when asked. Stopping early destroys the
+ * stream, so the rest is never downloaded and a compression bomb inflates 1 MB at most.
+ */
+async function readBody(res: Dispatcher.ResponseData, keep: boolean): Promise<{ text: string; truncated: boolean }> {
+  const encoding = ([] as string[]).concat(res.headers['content-encoding'] ?? [])[0];
+  const decompress = keep ? decompressorFor(encoding) : null;
+  // pipeline (not pipe) so an aborted download also ends the decompressor's iteration.
+  if (decompress) pipeline(res.body as unknown as Readable, decompress, () => undefined);
+  const source: AsyncIterable<Buffer> = decompress ?? (res.body as AsyncIterable<Buffer>);
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (keep) chunks.push(chunk);
-    if (size >= MAX_BODY_BYTES) {
-      truncated = size > MAX_BODY_BYTES;
-      break; // leaving the loop destroys the stream: the rest is never downloaded
+  try {
+    for await (const chunk of source) {
+      size += chunk.length;
+      if (keep) chunks.push(chunk);
+      if (size > MAX_BODY_BYTES) {
+        truncated = true;
+        break;
+      }
+    }
+  } catch (err) {
+    if (decompress && (err as { code?: string }).code?.startsWith('Z_')) throw new BodyError(`invalid ${encoding} response body`);
+    if (decompress && (err as { code?: string }).code?.startsWith('ERR_BROTLI')) throw new BodyError(`invalid ${encoding} response body`);
+    throw err;
+  } finally {
+    if (decompress) {
+      decompress.destroy();
+      res.body.destroy();
     }
   }
   if (!keep) return { text: '', truncated };
   return { text: new TextDecoder().decode(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES)), truncated };
 }
+
+/** A body that arrived but cannot be read (corrupt compression). Its message is the check error. */
+class BodyError extends Error {}
 
 function certFields(cert: PeerCertificateInfo | null): Pick<CheckResult, 'cert_expires_at' | 'cert_days_left'> {
   return cert ? { cert_expires_at: cert.validTo, cert_days_left: daysLeft(cert.validTo) } : { cert_expires_at: null, cert_days_left: null };
@@ -176,7 +215,7 @@ export async function runHttpCheck(t: CheckTarget, opts: RunCheckOptions): Promi
     }
   } catch (err) {
     if (err instanceof TlsVerificationError) tlsFailureCert = err.certificate;
-    const text = controller.signal.aborted ? `timeout after ${timeoutMs} ms` : errorText(err, timeoutMs);
+    const text = controller.signal.aborted ? `timeout after ${timeoutMs} ms` : err instanceof BodyError ? err.message : errorText(err, timeoutMs);
     return failure(text, { timings: timingsOf(info, null), ...certFields(tlsFailureCert) });
   } finally {
     clearTimeout(timer);
@@ -190,7 +229,7 @@ async function evaluate(
   m: { info: ConnectionInfo | null; ttfb: number | null; started: number },
 ): Promise<CheckResult> {
   const needText = Boolean(t.keyword) || p.jsonSteps !== null;
-  const { text, truncated } = await readBody(res.body, needText);
+  const { text, truncated } = await readBody(res, needText);
   const responseTime = Math.round(performance.now() - m.started);
   const base: CheckResult = {
     status: 'up',

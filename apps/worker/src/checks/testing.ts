@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import dns2 from 'dns2';
 
 export interface TestServer {
@@ -51,6 +52,16 @@ export function defaultRoutes(self: () => TestServer): Handler {
       res.write('START ');
       res.write('x'.repeat(2 * 1024 * 1024));
       return void res.end(' LATE-MARKER');
+    }
+    if (p === '/gzip') {
+      const enc = url.searchParams.get('enc') ?? 'gzip';
+      const plain = Buffer.from(url.searchParams.get('text') ?? '{"status":"compressed ok"}');
+      const packed = enc === 'br' ? brotliCompressSync(plain) : enc === 'deflate' ? deflateSync(plain) : enc === 'broken' ? Buffer.from('not gzip at all') : gzipSync(plain);
+      return void res.writeHead(200, { 'content-encoding': enc === 'broken' ? 'gzip' : enc }).end(packed);
+    }
+    if (p === '/gzip-bomb') {
+      // 8 MB of zeros compresses to ~8 KB: the reader must stop at 1 MB of output.
+      return void res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(8 * 1024 * 1024)));
     }
     if (p === '/echo') {
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, headers: req.headers, body }));
