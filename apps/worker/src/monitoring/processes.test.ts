@@ -1,0 +1,114 @@
+import { checksQueue, sql, syncMonitorSchedule } from '@sentrypulse/db';
+import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTeam, insertMonitor, switchableTarget, waitFor } from './test-support';
+
+/**
+ * Real worker processes (`tsx src/main.ts`), as deployed: two share the checks, one is killed with
+ * SIGKILL mid-run and a new one takes over; no monitor is left unchecked, no check runs twice,
+ * no incident is duplicated.
+ */
+const workerDir = fileURLToPath(new URL('../..', import.meta.url));
+let database: TestDatabase;
+const prefix = `sptest:${randomBytes(4).toString('hex')}`;
+const children: ChildProcess[] = [];
+
+function startWorker(): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: workerDir,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      DATABASE_URL: database.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: prefix,
+      WORKER_PORT: '0',
+      OUTBOUND_ALLOW_PRIVATE: 'true',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', () => undefined);
+  children.push(child);
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase('monproc');
+});
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await Promise.all(children.map(exited));
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.unlink(...keys);
+  redis.disconnect();
+  await database.drop();
+});
+
+async function duplicates(): Promise<number> {
+  const r = await sql<{ n: number }>`
+    SELECT COUNT(*) AS n FROM (SELECT monitor_id, scheduled_at FROM monitor_checks GROUP BY monitor_id, scheduled_at HAVING COUNT(*) > 1) d`.execute(database.db);
+  return Number(r.rows[0]!.n);
+}
+
+describe('worker processes', () => {
+  it('two workers share the load; after one is SIGKILLed and another starts, every monitor keeps being checked once per tick', async () => {
+    const target = await switchableTarget();
+    const failing = await switchableTarget();
+    failing.mode = 'fail';
+    const teamId = await createTeam(database.db);
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++) ids.push(await insertMonitor(database.db, teamId, { url: target.url, name: `m${i}` }));
+    const failingId = await insertMonitor(database.db, teamId, { url: failing.url, name: 'failing', confirmations: 2 });
+    ids.push(failingId);
+    const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    const queue = checksQueue(redis, `${prefix}:bull`);
+    for (const id of ids) await syncMonitorSchedule(queue, { id, enabled: true, interval_seconds: 1 });
+
+    const a = startWorker();
+    startWorker();
+    await waitFor(async () => {
+      const r = await sql<{ n: number }>`SELECT COUNT(DISTINCT monitor_id) AS n FROM monitor_checks`.execute(database.db);
+      return Number(r.rows[0]!.n) === ids.length;
+    }, 30_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+
+    a.kill('SIGKILL');
+    await exited(a);
+    const killedAt = new Date();
+    startWorker();
+    // every monitor is checked again after the kill, including the ones the killed worker held
+    await waitFor(async () => {
+      const r = await sql<{ n: number }>`SELECT COUNT(DISTINCT monitor_id) AS n FROM monitor_checks WHERE checked_at > ${killedAt}`.execute(database.db);
+      return Number(r.rows[0]!.n) === ids.length;
+    }, 30_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+
+    expect(await duplicates()).toBe(0);
+    const incidents = await database.db.selectFrom('incidents').selectAll().where('monitor_id', '=', failingId).execute();
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]!.status).toBe('investigating');
+    const perMonitor = await sql<{ monitor_id: number; n: number }>`SELECT monitor_id, COUNT(*) AS n FROM monitor_checks GROUP BY monitor_id`.execute(database.db);
+    for (const row of perMonitor.rows) expect(Number(row.n)).toBeGreaterThanOrEqual(5);
+
+    // A clean SIGTERM: the remaining workers finish and exit 0.
+    const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    for (const c of alive) c.kill('SIGTERM');
+    expect(await Promise.all(alive.map(exited))).toEqual(alive.map(() => 0));
+    await queue.close();
+    redis.disconnect();
+    await target.close();
+    await failing.close();
+  }, 90_000);
+});
