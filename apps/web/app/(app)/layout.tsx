@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { AuthGate } from '../../components/auth-gate';
-import { AppShell } from '../../components/shell/shell';
+import { AuthGate } from '@/components/auth-gate';
+import { AppShell } from '@/components/shell/shell';
 
 export default function AppLayout({ children }: { children: ReactNode }) {
   return (

@@ -1,10 +1,10 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { ButtonLink } from '../../components/ui/button';
-import { EmptyState, ErrorState, SkeletonRows } from '../../components/ui/states';
-import { useTeams } from '../../lib/api/hooks';
-import { lastTeam, teamHref } from '../../lib/team';
+import { ButtonLink } from '@/components/ui/button';
+import { EmptyState, ErrorState, SkeletonRows } from '@/components/ui/states';
+import { useTeams } from '@/lib/api/hooks';
+import { lastTeam, teamHref } from '@/lib/team';
 
 /** "/" opens the last team used (or the first one). */
 export default function Home() {

@@ -39,4 +39,5 @@ export const updateMonitor = (teamId: number, id: number, body: UpdateMonitorBod
 export const deleteMonitor = (teamId: number, id: number) => requestVoid(monitorPaths.one(teamId, id), { method: 'DELETE' });
 export const checkNow = (teamId: number, id: number) =>
   request(CheckNowResult, `${monitorPaths.one(teamId, id)}/check-now`, { method: 'POST', body: {} });
-export const setMonitorEnabled = (teamId: number, id: number, enabled: boolean) => updateMonitor(teamId, id, { enabled });
+export const setMonitorPaused = (teamId: number, id: number, paused: boolean) =>
+  request(Monitor, `${monitorPaths.one(teamId, id)}/${paused ? 'pause' : 'resume'}`, { method: 'POST', body: {} });

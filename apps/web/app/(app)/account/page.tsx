@@ -2,14 +2,14 @@
 import { ChangePasswordBody, UpdateProfileBody } from '@sentrypulse/shared';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { Button } from '../../../components/ui/button';
-import { Card, PageHeader } from '../../../components/ui/card';
-import { FormError, TextField } from '../../../components/ui/field';
-import { SkeletonRows } from '../../../components/ui/states';
-import { changePassword, logout, updateProfile } from '../../../lib/api/auth';
-import { useMe } from '../../../lib/api/hooks';
-import { useZodForm } from '../../../lib/forms';
-import { useTheme, type ThemeChoice } from '../../../lib/theme';
+import { Button } from '@/components/ui/button';
+import { Card, PageHeader } from '@/components/ui/card';
+import { FormError, TextField } from '@/components/ui/field';
+import { SkeletonRows } from '@/components/ui/states';
+import { changePassword, logout, updateProfile } from '@/lib/api/auth';
+import { useMe } from '@/lib/api/hooks';
+import { useZodForm } from '@/lib/forms';
+import { useTheme, type ThemeChoice } from '@/lib/theme';
 
 export default function AccountPage() {
   const { data, mutate } = useMe();

@@ -1,8 +1,8 @@
 'use client';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { LoginForm } from '../../../components/forms/login-form';
-import { nextFromLocation } from '../../../lib/next-path';
+import { LoginForm } from '@/components/forms/login-form';
+import { nextFromLocation } from '@/lib/next-path';
 
 export default function LoginPage() {
   const router = useRouter();

@@ -2,9 +2,9 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { RegisterForm } from '../../../components/forms/register-form';
-import { nextFromLocation } from '../../../lib/next-path';
-import { teamHref } from '../../../lib/team';
+import { RegisterForm } from '@/components/forms/register-form';
+import { nextFromLocation } from '@/lib/next-path';
+import { teamHref } from '@/lib/team';
 
 export default function RegisterPage() {
   const router = useRouter();

@@ -1,8 +1,8 @@
 'use client';
 import { useEffect, type ReactNode } from 'react';
-import { ButtonLink } from '../../../../components/ui/button';
-import { EmptyState, SkeletonRows } from '../../../../components/ui/states';
-import { rememberTeam, useCurrentTeam } from '../../../../lib/team';
+import { ButtonLink } from '@/components/ui/button';
+import { EmptyState, SkeletonRows } from '@/components/ui/states';
+import { rememberTeam, useCurrentTeam } from '@/lib/team';
 
 /** Every /t/:teamId page: the team must be one of the viewer's (another team's id looks missing). */
 export default function TeamLayout({ children }: { children: ReactNode }) {

@@ -3,12 +3,12 @@ import { CreateTeamBody } from '@sentrypulse/shared';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useSWRConfig } from 'swr';
-import { Button } from '../../../../components/ui/button';
-import { Card, PageHeader } from '../../../../components/ui/card';
-import { FormError, TextField } from '../../../../components/ui/field';
-import { createTeam, teamPaths } from '../../../../lib/api/teams';
-import { useZodForm } from '../../../../lib/forms';
-import { teamHref } from '../../../../lib/team';
+import { Button } from '@/components/ui/button';
+import { Card, PageHeader } from '@/components/ui/card';
+import { FormError, TextField } from '@/components/ui/field';
+import { createTeam, teamPaths } from '@/lib/api/teams';
+import { useZodForm } from '@/lib/forms';
+import { teamHref } from '@/lib/team';
 
 export default function NewTeamPage() {
   const router = useRouter();

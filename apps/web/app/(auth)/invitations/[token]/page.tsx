@@ -2,16 +2,16 @@
 import { InvitationPreview } from '@sentrypulse/shared';
 import { useParams, useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { Button, ButtonLink } from '../../../../components/ui/button';
-import { FormError } from '../../../../components/ui/field';
-import { ErrorState, SkeletonRows } from '../../../../components/ui/states';
-import { me } from '../../../../lib/api/auth';
-import { messageOf } from '../../../../lib/api/errors';
-import { useApi } from '../../../../lib/api/hooks';
-import { getAccessToken } from '../../../../lib/api/session';
-import { acceptInvitation } from '../../../../lib/api/teams';
-import { formatDate } from '../../../../lib/format';
-import { teamHref } from '../../../../lib/team';
+import { Button, ButtonLink } from '@/components/ui/button';
+import { FormError } from '@/components/ui/field';
+import { ErrorState, SkeletonRows } from '@/components/ui/states';
+import { me } from '@/lib/api/auth';
+import { messageOf } from '@/lib/api/errors';
+import { useApi } from '@/lib/api/hooks';
+import { getAccessToken } from '@/lib/api/session';
+import { acceptInvitation } from '@/lib/api/teams';
+import { formatDate } from '@/lib/format';
+import { teamHref } from '@/lib/team';
 
 export default function InvitationPage() {
   const { token } = useParams<{ token: string }>();

@@ -2,16 +2,16 @@
 import type { Monitor, MonitorStatus } from '@sentrypulse/shared';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
-import { MonitorDot, monitorTarget, monitorTone } from '../../../../../components/monitors/monitor-status';
-import { MonitorSparkline } from '../../../../../components/monitors/monitor-sparkline';
-import { Icon } from '../../../../../components/shell/icons';
-import { ButtonLink } from '../../../../../components/ui/button';
-import { PageHeader } from '../../../../../components/ui/card';
-import { EmptyState, ErrorState, SkeletonRows } from '../../../../../components/ui/states';
-import { statusLabel } from '../../../../../components/ui/status';
-import { useMonitors } from '../../../../../lib/api/monitors';
-import { formatMs, formatRelative, formatUptime } from '../../../../../lib/format';
-import { teamHref, useCurrentTeam } from '../../../../../lib/team';
+import { MonitorDot, monitorTarget, monitorTone } from '@/components/monitors/monitor-status';
+import { MonitorSparkline } from '@/components/monitors/monitor-sparkline';
+import { Icon } from '@/components/shell/icons';
+import { ButtonLink } from '@/components/ui/button';
+import { PageHeader } from '@/components/ui/card';
+import { EmptyState, ErrorState, SkeletonRows } from '@/components/ui/states';
+import { statusLabel } from '@/components/ui/status';
+import { useMonitors } from '@/lib/api/monitors';
+import { formatMs, formatRelative, formatUptime } from '@/lib/format';
+import { teamHref, useCurrentTeam } from '@/lib/team';
 
 type Filter = 'all' | MonitorStatus;
 const FILTERS: Filter[] = ['all', 'down', 'degraded', 'up', 'paused', 'pending'];

@@ -1,0 +1,173 @@
+import { CreateMonitorBody, UpdateMonitorBody, monitorConfigIssues, type Monitor, type MonitorType } from '@sentrypulse/shared';
+import { z } from 'zod';
+
+/**
+ * The monitor form keeps strings (what inputs hold) and turns them into the API body here, so the
+ * shared zod schema validates exactly what is sent. Pure, tested in test/monitor-form.test.ts.
+ */
+export interface MonitorFormState {
+  type: MonitorType;
+  name: string;
+  url: string;
+  method: string;
+  headers: string;
+  body: string;
+  expected_status: string;
+  keyword: string;
+  keyword_absent: boolean;
+  json_path: string;
+  json_expected: string;
+  follow_redirects: boolean;
+  ssl_expiry_days: string;
+  dns_record_type: string;
+  dns_expected: string;
+  host: string;
+  port: string;
+  heartbeat_grace_seconds: string;
+  interval_seconds: string;
+  timeout_ms: string;
+  confirmations: string;
+  degraded_threshold_ms: string;
+  severity: string;
+}
+
+export const emptyMonitorForm = (type: MonitorType = 'http'): MonitorFormState => ({
+  type,
+  name: '',
+  url: '',
+  method: 'GET',
+  headers: '',
+  body: '',
+  expected_status: '200-299',
+  keyword: '',
+  keyword_absent: false,
+  json_path: '',
+  json_expected: '',
+  follow_redirects: true,
+  ssl_expiry_days: '14',
+  dns_record_type: 'A',
+  dns_expected: '',
+  host: '',
+  port: '',
+  heartbeat_grace_seconds: '60',
+  interval_seconds: '60',
+  timeout_ms: '10000',
+  confirmations: '2',
+  degraded_threshold_ms: '',
+  severity: 'critical',
+});
+
+export function formFromMonitor(m: Monitor): MonitorFormState {
+  const s = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  return {
+    type: m.type,
+    name: m.name,
+    url: s(m.url),
+    method: m.method ?? 'GET',
+    headers: Object.entries(m.headers ?? {})
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n'),
+    body: s(m.body),
+    expected_status: s(m.expected_status),
+    keyword: s(m.keyword),
+    keyword_absent: m.keyword_absent,
+    json_path: s(m.json_path),
+    json_expected: s(m.json_expected),
+    follow_redirects: m.follow_redirects,
+    ssl_expiry_days: s(m.ssl_expiry_days),
+    dns_record_type: m.dns_record_type ?? 'A',
+    dns_expected: (m.dns_expected ?? []).join(', '),
+    host: s(m.host),
+    port: s(m.port),
+    heartbeat_grace_seconds: s(m.heartbeat_grace_seconds),
+    interval_seconds: s(m.interval_seconds),
+    timeout_ms: s(m.timeout_ms),
+    confirmations: s(m.confirmations),
+    degraded_threshold_ms: s(m.degraded_threshold_ms),
+    severity: m.severity,
+  };
+}
+
+/** "" stays absent; anything else becomes a number (NaN lets zod say "must be a number"). */
+function num(v: string): number | undefined {
+  const t = v.trim();
+  return t === '' ? undefined : Number(t);
+}
+function str(v: string): string | undefined {
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+/** "Name: value" per line. A line without a colon keeps its text as the name so zod reports it. */
+export function parseHeaders(text: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const i = line.indexOf(':');
+    if (i < 0) out[line.trim()] = '';
+    else out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+const CLEARABLE = ['headers', 'body', 'keyword', 'json_path', 'json_expected', 'ssl_expiry_days', 'dns_expected', 'degraded_threshold_ms'];
+const BY_TYPE: Record<MonitorType, string[]> = {
+  http: ['headers', 'body', 'keyword', 'json_path', 'json_expected', 'ssl_expiry_days', 'degraded_threshold_ms'],
+  dns: ['dns_expected'],
+  tcp: ['degraded_threshold_ms'],
+  heartbeat: [],
+};
+
+/**
+ * The body for POST/PATCH: only the fields the monitor's type uses. For an edit, an emptied
+ * optional field is sent as null (PATCH leaves absent fields unchanged).
+ */
+export function monitorBodyFromForm(f: MonitorFormState, forEdit = false): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    name: f.name,
+    interval_seconds: num(f.interval_seconds),
+    confirmations: num(f.confirmations),
+    severity: f.severity,
+  };
+  if (f.type !== 'heartbeat') body.timeout_ms = num(f.timeout_ms);
+  if (f.type === 'http') {
+    Object.assign(body, {
+      url: f.url.trim(),
+      method: f.method,
+      headers: parseHeaders(f.headers),
+      body: f.body === '' ? undefined : f.body,
+      expected_status: str(f.expected_status),
+      keyword: str(f.keyword),
+      keyword_absent: str(f.keyword) ? f.keyword_absent : undefined,
+      json_path: str(f.json_path),
+      json_expected: str(f.json_path) ? str(f.json_expected) : undefined,
+      follow_redirects: f.follow_redirects,
+      ssl_expiry_days: f.url.trim().startsWith('https:') ? num(f.ssl_expiry_days) : undefined,
+      degraded_threshold_ms: num(f.degraded_threshold_ms),
+    });
+  } else if (f.type === 'dns') {
+    const expected = f.dns_expected
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+    Object.assign(body, { host: f.host.trim(), dns_record_type: f.dns_record_type, dns_expected: expected.length ? expected : undefined });
+  } else if (f.type === 'tcp') {
+    Object.assign(body, { host: f.host.trim(), port: num(f.port), degraded_threshold_ms: num(f.degraded_threshold_ms) });
+  } else {
+    body.heartbeat_grace_seconds = num(f.heartbeat_grace_seconds);
+  }
+  if (forEdit) for (const k of BY_TYPE[f.type]) if (CLEARABLE.includes(k) && body[k] === undefined) body[k] = null;
+  for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+  return body;
+}
+
+/** Create: the full schema including the type's cross-field rules. */
+export const CreateMonitorForm = CreateMonitorBody;
+
+/** Edit: the PATCH schema plus the same cross-field rules the API applies to the merged monitor. */
+export const EditMonitorForm = (type: MonitorType) =>
+  UpdateMonitorBody.superRefine((m, ctx) => {
+    for (const issue of monitorConfigIssues({ ...m, type })) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+  });
+
+export type MonitorFormSchema = z.ZodType<Record<string, unknown>>;
