@@ -35,11 +35,28 @@ export const collectRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   const a = app.analytics;
+  const counted = app.hasDecorator('metrics')
+    ? app.metrics.counter({ name: 'sentrypulse_collect_events_total', help: 'Collect requests by outcome (accepted, bot, dnt)', labelNames: ['result'] as const })
+    : null;
+  if (app.hasDecorator('metrics')) {
+    app.metrics.gauge({
+      name: 'sentrypulse_ingest_buffer_events',
+      help: 'Accepted events waiting in this process for the next flush to Redis',
+      collect() {
+        this.set(a.buffer.size);
+      },
+    });
+  }
 
   app.post(
     '/analytics/collect',
     {
       bodyLimit: COLLECT_BODY_LIMIT,
+      // An empty 202 to a beacon: security headers for documents add nothing here but cost.
+      helmet: false,
+      // Two info lines per event would be most of the work at thousands of events/s; errors
+      // are still logged.
+      logLevel: 'warn',
       config: { public: true, acceptTextPlain: true, rateLimit: false },
       schema: {
         tags: ['analytics'],
@@ -76,8 +93,14 @@ export const collectRoutes: FastifyPluginAsyncZod = async (app) => {
 
       const uaString = String(req.headers['user-agent'] ?? '').slice(0, 1_000);
       const ua = parseUserAgent(uaString);
-      if (ua.bot) return reply.header(DROPPED_HEADER, 'bot').code(202).send();
-      if (site.respect_dnt && req.headers.dnt === '1') return reply.header(DROPPED_HEADER, 'dnt').code(202).send();
+      if (ua.bot) {
+        counted?.inc({ result: 'bot' });
+        return reply.header(DROPPED_HEADER, 'bot').code(202).send();
+      }
+      if (site.respect_dnt && req.headers.dnt === '1') {
+        counted?.inc({ result: 'dnt' });
+        return reply.header(DROPPED_HEADER, 'dnt').code(202).send();
+      }
 
       const siteRetry = a.limiter.hit('site', site.id);
       if (siteRetry) {
@@ -113,6 +136,7 @@ export const collectRoutes: FastifyPluginAsyncZod = async (app) => {
       };
       if (salts.yesterday) event.pv = visitorId(salts.yesterday, site.id, ip, uaString);
       a.buffer.push(event);
+      counted?.inc({ result: 'accepted' });
       return reply.code(202).send();
     },
   );

@@ -1,0 +1,247 @@
+/**
+ * pnpm bench:ingest [--duration 30] [--connections 100] [--drain-timeout 120]
+ *
+ * Loads POST /api/analytics/collect of the real API (its own process, rate limits on, behind
+ * the "trusted proxy" 127.0.0.1 so X-Forwarded-For varies the client IP) and, in the same run,
+ * a bare Fastify route that only parses the JSON and answers 202. The worker's drainer runs in
+ * a third process during the load. Reports events/s for both, the ratio, p50/p99 latency, and
+ * rows in pageviews_raw vs 202s returned (must be equal). Everything on 127.0.0.1; the
+ * database and Redis keys it creates are removed at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { createDb, serverUrl } from '../../packages/db/src/connection';
+import { migrateUrl } from '../../packages/db/src/migrate';
+import { sql } from '../../packages/db/src/index';
+
+const require = createRequire(new URL('../../apps/api/package.json', import.meta.url));
+const autocannon = require('autocannon') as (opts: object) => Promise<AutocannonResult>;
+const { Redis } = require('ioredis') as typeof import('ioredis');
+
+interface AutocannonResult {
+  duration: number;
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; p97_5: number; average: number; max: number };
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '30' },
+    connections: { type: 'string', default: '100' },
+    'drain-timeout': { type: 'string', default: '120' },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const root = new URL('../../', import.meta.url).pathname;
+const serverRoot = process.env.BENCH_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const dbName = `sp_bench_ingest_${randomBytes(4).toString('hex')}`;
+const dbUrl = new URL(serverRoot);
+dbUrl.pathname = `/${dbName}`;
+const prefix = `spbench:${randomBytes(4).toString('hex')}`;
+
+const children: ChildProcess[] = [];
+function child(file: string): Promise<{ proc: ChildProcess; port: number }> {
+  // BENCH_PROFILE=dir writes a V8 CPU profile of the API process there.
+  const prof = process.env.BENCH_PROFILE && file.includes('api-server') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', file], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      ENCRYPTION_KEY: '0'.repeat(64),
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_ENABLED: 'true',
+      TRUST_PROXY: 'loopback',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(proc);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve({ proc, port: Number(m[1]) });
+    });
+    proc.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+}
+
+async function stop(proc: ChildProcess) {
+  if (proc.exitCode !== null) return;
+  const done = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await Promise.race([done, new Promise((r) => setTimeout(r, 15_000))]);
+  if (proc.exitCode === null) proc.kill('SIGKILL');
+}
+
+const UAS = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
+  'Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0',
+];
+const PATHS = ['/', '/pricing', '/blog', '/blog/launch-week', '/docs', '/docs/getting-started', '/about', '/contact', '/changelog', '/careers'];
+const REFS = [undefined, undefined, 'https://www.google.com/', 'https://t.co/x', 'https://news.ycombinator.com/', 'https://www.bing.com/', 'https://example.com/pricing'];
+
+/** A pool of realistic, varied requests (bodies, UAs, client IPs), cycled by every connection. */
+function requests(code: string) {
+  let seed = 42;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  return Array.from({ length: 2_000 }, () => {
+    const custom = rnd(10) === 0;
+    const utm = rnd(5) === 0 ? '?utm_source=newsletter&utm_medium=email&utm_campaign=nov' : '';
+    const body = {
+      site: code,
+      name: custom ? 'signup' : 'pageview',
+      url: `https://www.example.com${PATHS[rnd(PATHS.length)]}${utm}`,
+      referrer: REFS[rnd(REFS.length)],
+      width: [390, 768, 1440, 1920][rnd(4)],
+      ...(custom ? { props: { plan: ['free', 'pro'][rnd(2)] } } : {}),
+    };
+    return {
+      method: 'POST',
+      path: '/api/analytics/collect',
+      headers: {
+        'content-type': 'text/plain;charset=UTF-8',
+        'user-agent': UAS[rnd(UAS.length)],
+        // 2,000 distinct client IPs through the trusted proxy (public ranges, several countries).
+        'x-forwarded-for': `${[8, 81, 5, 31, 77, 91, 145, 185][rnd(8)]}.${rnd(250) + 1}.${rnd(250) + 1}.${rnd(250) + 1}`,
+      },
+      body: JSON.stringify(body),
+    };
+  });
+}
+
+async function load(port: number, title: string, reqs: object[], seconds: number) {
+  return autocannon({ url: `http://127.0.0.1:${port}`, connections, pipelining: 1, duration: seconds, requests: reqs, title });
+}
+
+const count2xx = (r: AutocannonResult) => r['2xx'];
+const statusSummary = (r: AutocannonResult) =>
+  Object.entries(r.statusCodeStats ?? {})
+    .map(([k, v]) => `${k}:${v.count}`)
+    .join(' ');
+
+async function main() {
+  console.log(`bench:ingest — ${duration}s per target, ${connections} connections, database ${dbName}`);
+  await migrateUrl(dbUrl.toString());
+  const db = createDb(dbUrl.toString(), { connectionLimit: 2 });
+  const redis = new Redis(redisUrl);
+  try {
+    // A site to send to.
+    await sql`INSERT INTO users (name, email, password_hash) VALUES ('bench', 'bench@example.test', 'x')`.execute(db);
+    await sql`INSERT INTO teams (name, owner_id, plan) VALUES ('bench', 1, 'business')`.execute(db);
+    const code = `sp_bench${randomBytes(4).toString('hex')}`;
+    await sql`INSERT INTO sites (team_id, name, domain, tracking_code) VALUES (1, 'bench', 'example.com', ${code})`.execute(db);
+
+    const bare = await child('bench/ingest/bare-server.ts');
+    const api = await child('bench/ingest/api-server.ts');
+    const worker = await child('bench/ingest/drain-worker.ts');
+    const reqs = requests(code);
+
+    // Warm up both (JIT, caches, connections), then measure each in turn.
+    await load(bare.port, 'warmup-bare', reqs, 3);
+    await load(api.port, 'warmup-api', reqs, 3);
+    await waitForDrain(db, redis, 60);
+    const warm = await rowCount(db);
+
+    const b = await load(bare.port, 'bare', reqs, duration);
+    const acceptedBefore = await acceptedByServer(api.port);
+    const a = await load(api.port, 'collect', reqs, duration);
+    const backlogAtEnd = await redis.xlen(`${prefix}:analytics:ingest`);
+    // The server's own count: the client's 2xx count misses responses in flight at the end.
+    await new Promise((r) => setTimeout(r, 500));
+    const accepted = (await acceptedByServer(api.port)) - acceptedBefore;
+
+    // Stop the API gracefully (flushes its buffer), then wait for the drainer to finish.
+    await stop(api.proc);
+    const t0 = Date.now();
+    const drained = await waitForDrain(db, redis, Number(values['drain-timeout']));
+    const drainSeconds = (Date.now() - t0) / 1000;
+    const rows = (await rowCount(db)) - warm;
+
+    const bareRps = count2xx(b) / b.duration;
+    const apiRps = count2xx(a) / a.duration;
+    const result = {
+      duration_s: duration,
+      connections,
+      bare: { events_per_s: Math.round(bareRps), p50_ms: b.latency.p50, p99_ms: b.latency.p99, status: statusSummary(b), errors: b.errors + b.timeouts },
+      collect: { events_per_s: Math.round(apiRps), p50_ms: a.latency.p50, p99_ms: a.latency.p99, status: statusSummary(a), errors: a.errors + a.timeouts },
+      ratio_vs_bare: Math.round((apiRps / bareRps) * 1000) / 1000,
+      responses_202_received: count2xx(a),
+      accepted_by_server: accepted,
+      rows_in_pageviews_raw: rows,
+      lost: accepted - rows,
+      stream_backlog_at_load_end: backlogAtEnd,
+      drain_after_load_s: Math.round(drainSeconds * 10) / 10,
+      drained_fully: drained,
+    };
+    console.log(JSON.stringify(result, null, 2));
+    console.log(
+      `\n| target | events/s | p50 ms | p99 ms |\n|---|---|---|---|\n| bare Fastify (parse JSON, 202) | ${result.bare.events_per_s} | ${b.latency.p50} | ${b.latency.p99} |\n| POST /api/analytics/collect | ${result.collect.events_per_s} | ${a.latency.p50} | ${a.latency.p99} |\n\nratio ${result.ratio_vs_bare}; 202s received ${result.responses_202_received}, accepted by the server ${accepted}, rows ${rows}, lost ${result.lost}`,
+    );
+    await stop(worker.proc);
+    await stop(bare.proc);
+    if (result.lost !== 0) process.exitCode = 1;
+  } finally {
+    for (const c of children) await stop(c);
+    await db.destroy();
+    const server = createDb(serverUrl(dbUrl.toString()), { connectionLimit: 1 });
+    await sql`DROP DATABASE IF EXISTS ${sql.id(dbName)}`.execute(server);
+    await server.destroy();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+  }
+}
+
+/** sentrypulse_collect_events_total{result="accepted"} from the API's /metrics. */
+async function acceptedByServer(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const m = /sentrypulse_collect_events_total\{result="accepted"\} (\d+)/.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+async function rowCount(db: ReturnType<typeof createDb>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM pageviews_raw`.execute(db);
+  return Number(rows[0]!.n);
+}
+
+/** Waits until the stream is empty and no entry is pending; false on timeout. */
+async function waitForDrain(db: ReturnType<typeof createDb>, redis: InstanceType<typeof Redis>, seconds: number): Promise<boolean> {
+  const key = `${prefix}:analytics:ingest`;
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const len = await redis.xlen(key);
+    if (len === 0) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  void db;
+  return false;
+}
+
+await main();
