@@ -23,4 +23,5 @@ export {
   type GuardedConnectOptions,
   type PeerCertificateInfo,
 } from './connect';
+export { describeOutboundError } from './errors';
 export { createGuardedDispatcher, guardedRequest, type GuardedDispatcherOptions, type GuardedRequestInit } from './request';
