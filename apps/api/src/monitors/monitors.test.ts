@@ -174,7 +174,7 @@ describe('checks list and stats', () => {
     const { teamId, admin } = await teamWithRoles(t);
     const m = (await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: http })).json();
     const now = Date.now();
-    await t.db.updateTable('monitors').set({ created_at: new Date(now - 2 * 86_400_000) }).where('id', '=', m.id).execute();
+    await t.db.updateTable('monitors').set({ created_at: new Date(now - 2 * 86_400_000) } as never).where('id', '=', m.id).execute();
     const rows = Array.from({ length: 10 }, (_, i) => ({
       monitor_id: m.id,
       team_id: teamId,

@@ -138,7 +138,7 @@ describe('check types through the engine', () => {
 
   it('heartbeat: no ping within interval + grace opens an incident; a ping resolves it at once', async () => {
     const id = await insertMonitor(database.db, teamId, { type: 'heartbeat', heartbeat_token: randomBytes(16).toString('hex'), heartbeat_grace_seconds: 0, confirmations: 1 });
-    await database.db.updateTable('monitors').set({ created_at: new Date(Date.now() - 5_000) }).where('id', '=', id).execute();
+    await database.db.updateTable('monitors').set({ created_at: new Date(Date.now() - 5_000) } as never).where('id', '=', id).execute();
     await syncMonitorSchedule(queue, { id, enabled: true, interval_seconds: 1 });
     const [incident] = await waitFor(async () => {
       const rows = await database.db.selectFrom('incidents').selectAll().where('monitor_id', '=', id).execute();

@@ -31,7 +31,7 @@ describe('housekeeping', () => {
     const id = await insertMonitor(database.db, teamId, { url: 'http://x.test' });
     const date = '2026-01-10';
     const day = Date.parse(`${date}T00:00:00Z`);
-    await database.db.updateTable('monitors').set({ created_at: new Date(day - DAY) }).where('id', '=', id).execute();
+    await database.db.updateTable('monitors').set({ created_at: new Date(day - DAY) } as never).where('id', '=', id).execute();
     const checks = Array.from({ length: 100 }, (_, i) => ({
       monitor_id: id,
       team_id: teamId,
@@ -56,7 +56,7 @@ describe('housekeeping', () => {
   it('refreshes the 24 h uptime column only where it changed', async () => {
     const id = await insertMonitor(database.db, teamId, { url: 'http://y.test' });
     const now = new Date();
-    await database.db.updateTable('monitors').set({ created_at: new Date(now.getTime() - 2 * DAY) }).where('id', '=', id).execute();
+    await database.db.updateTable('monitors').set({ created_at: new Date(now.getTime() - 2 * DAY) } as never).where('id', '=', id).execute();
     await database.db.insertInto('monitor_outages').values({ monitor_id: id, team_id: teamId, started_at: new Date(now.getTime() - 2 * 3_600_000), ended_at: new Date(now.getTime() - 3_600_000) }).execute();
     expect(await refreshAllUptime(database.db, now)).toBeGreaterThanOrEqual(1);
     const m = await database.db.selectFrom('monitors').select('uptime_percentage').where('id', '=', id).executeTakeFirstOrThrow();
