@@ -24,4 +24,4 @@ export {
   type PeerCertificateInfo,
 } from './connect';
 export { describeOutboundError } from './errors';
-export { createGuardedDispatcher, guardedRequest, type GuardedDispatcherOptions, type GuardedRequestInit } from './request';
+export { closeGuardedRequests, createGuardedDispatcher, guardedRequest, readBodyText, type GuardedDispatcherOptions, type GuardedRequestInit } from './request';

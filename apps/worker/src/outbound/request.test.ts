@@ -2,7 +2,7 @@ import net, { type AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPki, startHttpServer, startHttpsServer, type Pki, type TestServer } from '../checks/testing';
-import { createGuardedDispatcher, createGuardedLookup, ForbiddenAddressError, guardedRequest, resolveGuarded, UnresolvableHostError } from './index';
+import { closeGuardedRequests, createGuardedDispatcher, createGuardedLookup, ForbiddenAddressError, guardedRequest, readBodyText, resolveGuarded, UnresolvableHostError } from './index';
 
 let srv: TestServer;
 let tlsSrv: TestServer;
@@ -14,6 +14,7 @@ beforeAll(async () => {
   tlsSrv = await startHttpsServer(pki.selfSigned(30));
 });
 afterAll(async () => {
+  await closeGuardedRequests();
   await srv.close();
   await tlsSrv.close();
   pki.cleanup();
@@ -65,6 +66,15 @@ describe('guardedRequest (webhooks, Telegram, WhatsApp)', () => {
     const err = await guardedRequest('http://no-such-host.invalid/hook', {}, { allowPrivate: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnresolvableHostError);
     expect((err as Error).message).toBe('could not resolve host no-such-host.invalid');
+  });
+
+  it('readBodyText reads a bounded prefix of a large answer', async () => {
+    const res = await guardedRequest(`${srv.url}/big`, {}, { allowPrivate: true });
+    const text = await readBodyText(res, 1000);
+    expect(text.length).toBe(1000);
+    expect(text.startsWith('START ')).toBe(true);
+    const small = await guardedRequest(`${srv.url}/ok`, {}, { allowPrivate: true });
+    expect(await readBodyText(small)).toBe('all systems OK here');
   });
 
   it('refuses other schemes', async () => {

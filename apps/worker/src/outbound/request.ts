@@ -61,3 +61,36 @@ export async function guardedRequest(url: string | URL, init: GuardedRequestInit
     throw err;
   }
 }
+
+/**
+ * Reads at most `maxBytes` of a response body as text and cancels the rest, so a hostile
+ * receiver cannot make a sender buffer megabytes (webhook / provider answers are small).
+ */
+export async function readBodyText(res: Response, maxBytes = 64 * 1024): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size >= maxBytes) {
+        await reader.cancel();
+        break;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes));
+}
+
+/** Closes the shared dispatchers of guardedRequest (idle keep-alive sockets); for shutdown. */
+export async function closeGuardedRequests(): Promise<void> {
+  const all = [...shared.values()];
+  shared.clear();
+  await Promise.allSettled(all.map((d) => d.close()));
+}
