@@ -1,0 +1,58 @@
+/** Date ranges of the analytics dashboard, as local dates (YYYY-MM-DD) of the site's time zone. */
+
+export type RangeKey = 'today' | '7d' | '30d' | '12mo' | 'custom';
+
+export interface DateRange {
+  key: RangeKey;
+  from: string;
+  to: string;
+}
+
+/** Today's date in a time zone ("en-CA" formats as YYYY-MM-DD). */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  } catch {
+    return now.toISOString().slice(0, 10);
+  }
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The preset ranges end today (inclusive): 7 d is today and the 6 days before. */
+export function presetRange(key: Exclude<RangeKey, 'custom'>, today: string): DateRange {
+  switch (key) {
+    case 'today':
+      return { key, from: today, to: today };
+    case '7d':
+      return { key, from: addDays(today, -6), to: today };
+    case '30d':
+      return { key, from: addDays(today, -29), to: today };
+    case '12mo': {
+      const d = new Date(`${today}T00:00:00Z`);
+      d.setUTCFullYear(d.getUTCFullYear() - 1);
+      return { key, from: addDays(d.toISOString().slice(0, 10), 1), to: today };
+    }
+  }
+}
+
+/** The period a comparison is made against: the same number of days just before. */
+export function previousRange(r: { from: string; to: string }): { from: string; to: string } {
+  const days = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000) + 1;
+  return { from: addDays(r.from, -days), to: addDays(r.from, -1) };
+}
+
+export function rangeLabel(r: DateRange): string {
+  const labels: Record<RangeKey, string> = { today: 'Today', '7d': 'Last 7 days', '30d': 'Last 30 days', '12mo': 'Last 12 months', custom: `${r.from} – ${r.to}` };
+  return labels[r.key];
+}
+
+/** Analytics filters as the API's `filter` parameter: `page:/pricing;country:DE`. */
+export function filterParam(filters: { property: string; value: string }[]): string | undefined {
+  if (!filters.length) return undefined;
+  return filters.map((f) => `${f.property}:${f.value}`).join(';');
+}
