@@ -1,0 +1,156 @@
+/**
+ * pnpm bench:stats [--pageviews 10000000] [--days 400] [--runs 20]
+ *
+ * One site with N pageviews over D days (default 10 million over 400 days, as SPEC asks),
+ * generated inside MariaDB with multi-row INSERT ... SELECT from the seq_ numbers table (fast:
+ * no rows cross the wire), rolled up with the real aggregator (the same code as the 01:00 job and
+ * `analytics:aggregate`), then summary + timeseries and five breakdowns requested through the
+ * real API for the last 30 days and the last 12 months. Prints p50/p95 per request.
+ * `--pageviews` scales the dataset down on a busy machine (the output says so).
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../../apps/api/src/app';
+import { signAccessToken } from '../../apps/api/src/auth/tokens';
+import { addDays, aggregateSiteDay, createDb, localDate, migrateUrl, serverUrl, sql } from '../../packages/db/src/index';
+import { loadConfig } from '../../packages/shared/src/config';
+
+const { values } = parseArgs({
+  options: {
+    pageviews: { type: 'string', default: '10000000' },
+    days: { type: 'string', default: '400' },
+    runs: { type: 'string', default: '20' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.pageviews);
+const DAYS = Number(values.days);
+const RUNS = Number(values.runs);
+const serverRoot = process.env.BENCH_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
+const dbName = `sp_bench_stats_${randomBytes(4).toString('hex')}`;
+const dbUrl = new URL(serverRoot);
+dbUrl.pathname = `/${dbName}`;
+const prefix = `spbench:${randomBytes(4).toString('hex')}`;
+const TZ = 'Europe/Berlin';
+
+const elapsed = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
+
+async function main() {
+  console.log(`bench:stats — ${N.toLocaleString('en')} pageviews over ${DAYS} days${N < 10_000_000 ? ' (SCALED DOWN from the 10M target)' : ''}; database ${dbName}`);
+  await migrateUrl(dbUrl.toString());
+  const db = createDb(dbUrl.toString(), { connectionLimit: 4 });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_ENABLED: 'false',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+  });
+  const app = await buildApp(config, { logger: false });
+  try {
+    await sql`INSERT INTO users (name, email, password_hash) VALUES ('bench', 'bench@example.test', 'x')`.execute(db);
+    await sql`INSERT INTO teams (name, owner_id, plan) VALUES ('bench', 1, 'business')`.execute(db);
+    await sql`INSERT INTO team_users (team_id, user_id, role) VALUES (1, 1, 'owner')`.execute(db);
+    await sql`INSERT INTO sites (team_id, name, domain, tracking_code, timezone) VALUES (1, 'bench', 'example.com', 'sp_benchstats', ${TZ})`.execute(db);
+    const token = signAccessToken(config.jwtSecret, 1);
+
+    // ---- generate --------------------------------------------------------------------------
+    const now = Date.now();
+    const start = now - DAYS * 86_400_000;
+    const spanMs = now - start;
+    const perDay = N / DAYS;
+    const t0 = Date.now();
+    const chunk = 250_000;
+    for (let from = 0; from < N; from += chunk) {
+      const to = Math.min(N, from + chunk) - 1;
+      // n → a time in order (so inserts append to the clustered key), a day-local visitor
+      // (about a third of a day's pageviews), visits of ~2.5 pageviews, skewed pages, and
+      // referrers / UTM / browsers / OS / devices / countries cycling at different periods.
+      await sql`
+        INSERT INTO pageviews_raw (site_id, ts, event_id, visitor_id, visit_id, name, hostname, pathname, entry_page,
+          referrer_source, utm_source, utm_medium, utm_campaign, browser, os, device, country, props)
+        SELECT 1,
+          FROM_UNIXTIME((${start} + seq * ${spanMs / N}) / 1000),
+          UNHEX(LPAD(HEX(seq), 32, '0')),
+          UNHEX(LPAD(HEX(FLOOR(seq / ${perDay}) * 1000000 + (seq * 7919) MOD ${Math.max(1, Math.round(perDay / 3))}), 16, '0')),
+          FLOOR(seq / ${perDay}) * 10000000 + (seq * 7919) MOD ${Math.max(1, Math.round(perDay / 2.5))},
+          IF(seq MOD 20 = 0, 'signup', 'pageview'),
+          'example.com',
+          CONCAT('/p/', FLOOR(POW(((seq * 2654435761) MOD 1000) / 1000, 3) * 200)),
+          CONCAT('/p/', FLOOR(POW(((seq * 40503) MOD 1000) / 1000, 3) * 50)),
+          ELT(1 + seq MOD 13, '', '', '', 'Google', 'Google', 'Twitter', 'Bing', 'news.ycombinator.com', 'Reddit', 'DuckDuckGo', 'LinkedIn', 'github.com', 'Facebook'),
+          IF(seq MOD 7 = 0, 'newsletter', ''),
+          IF(seq MOD 7 = 0, 'email', ''),
+          IF(seq MOD 7 = 0, CONCAT('campaign-', seq MOD 5), ''),
+          ELT(1 + seq MOD 5, 'Chrome', 'Safari', 'Firefox', 'Edge', 'Mobile Safari'),
+          ELT(1 + seq MOD 4, 'Windows', 'macOS', 'iOS', 'Android'),
+          ELT(1 + seq MOD 3, 'Desktop', 'Mobile', 'Tablet'),
+          ELT(1 + seq MOD 12, 'US', 'DE', 'GB', 'FR', 'NL', 'IN', 'BR', 'CA', 'JP', 'ES', 'IT', 'PL'),
+          IF(seq MOD 20 = 0, '[["plan","pro"]]', NULL)
+        FROM ${sql.raw(`seq_${from}_to_${to}`)}
+      `.execute(db);
+      process.stdout.write(`\r  generated ${(to + 1).toLocaleString('en')} rows (${elapsed(t0)})`);
+    }
+    const genSeconds = (Date.now() - t0) / 1000;
+    console.log(`\n  ${Math.round(N / genSeconds).toLocaleString('en')} rows/s`);
+
+    // ---- roll up every complete day with the real aggregator --------------------------------
+    const t1 = Date.now();
+    const site = { id: 1, timezone: TZ, aggregated_through: null as string | null };
+    const first = localDate(start, TZ);
+    const last = addDays(localDate(now, TZ), -1);
+    let days = 0;
+    for (let d = first; d <= last; d = addDays(d, 1)) {
+      await aggregateSiteDay(db, site, d);
+      days += 1;
+      if (days % 10 === 0) process.stdout.write(`\r  rolled up ${days} days (${elapsed(t1)})`);
+    }
+    const aggSeconds = (Date.now() - t1) / 1000;
+    console.log(`\r  rolled up ${days} days in ${aggSeconds.toFixed(1)} s (${((aggSeconds / days) * 1000).toFixed(0)} ms per day)`);
+
+    // ---- measure ------------------------------------------------------------------------------
+    const today = localDate(now, TZ);
+    const ranges: [string, string, string][] = [
+      ['last 30 days', addDays(today, -29), today],
+      ['last 12 months', addDays(today, -364), today],
+    ];
+    const requests = (from: string, to: string) => [
+      ['summary + timeseries', `/stats?from=${from}&to=${to}`],
+      ...['page', 'referrer', 'country', 'browser', 'device'].map((p) => [`breakdown ${p}`, `/breakdown?property=${p}&from=${from}&to=${to}&limit=10`]),
+    ];
+    const rows: string[] = [];
+    let worst = 0;
+    for (const [label, from, to] of ranges) {
+      for (const [name, path] of requests(from, to)) {
+        const url = `/api/teams/1/sites/1${path}`;
+        const times: number[] = [];
+        for (let i = 0; i < RUNS + 2; i++) {
+          const t = process.hrtime.bigint();
+          const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+          const ms = Number(process.hrtime.bigint() - t) / 1e6;
+          if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+          if (i >= 2) times.push(ms); // two warm-ups
+        }
+        times.sort((a, b) => a - b);
+        const p = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
+        worst = Math.max(worst, p(0.95));
+        rows.push(`| ${label} | ${name} | ${p(0.5).toFixed(1)} | ${p(0.95).toFixed(1)} |`);
+      }
+    }
+    console.log(`\n| range | request | p50 ms | p95 ms |\n|---|---|---|---|\n${rows.join('\n')}`);
+    console.log(`\nworst p95 ${worst.toFixed(1)} ms (target < 150 ms); ${N.toLocaleString('en')} pageviews, ${RUNS} runs per request`);
+  } finally {
+    await app.close();
+    await db.destroy();
+    if (!values.keep) {
+      const server = createDb(serverUrl(dbUrl.toString()), { connectionLimit: 1 });
+      await sql`DROP DATABASE IF EXISTS ${sql.id(dbName)}`.execute(server);
+      await server.destroy();
+    } else {
+      console.log(`kept database ${dbName}`);
+    }
+  }
+}
+
+await main();
