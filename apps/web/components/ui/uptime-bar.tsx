@@ -3,7 +3,7 @@ import { formatDate, formatUptime } from '../../lib/format';
 export interface UptimeDay {
   date: string;
   uptime: number | null;
-  downtime_seconds?: number;
+  downtime_seconds?: number | null;
 }
 
 /** Colour of one day: no data, fully up, a little down, or badly down. */
