@@ -21,8 +21,9 @@ export async function trackerRoute(app: FastifyInstance) {
     const fn = (tracker as TrackerModule).trackerScript;
     if (typeof fn !== 'function') throw new ServiceUnavailable('tracker.js is not built yet.');
     script ??= fn().catch((err: unknown) => {
+      // Not cached: the next request tries again (e.g. after the build has been run).
       script = null;
-      throw err;
+      throw new ServiceUnavailable(`tracker.js could not be built: ${(err as Error).message}`);
     });
     return script;
   };
