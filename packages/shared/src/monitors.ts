@@ -210,6 +210,8 @@ export const Monitor = z.object({
   degraded_threshold_ms: z.number().nullable(),
   severity: Severity,
   regions: z.array(z.string()).nullable(),
+  /** Notification channels the monitor alerts (the team's defaults when created without channel_ids). */
+  channel_ids: z.array(Id),
   enabled: z.boolean(),
   status: MonitorStatus,
   uptime_24h: z.number().nullable(),

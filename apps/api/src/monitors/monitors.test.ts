@@ -112,6 +112,37 @@ describe('monitors API', () => {
   });
 });
 
+describe('channel routing', () => {
+  it('new monitors get the default channels; channel_ids replaces them; unknown ids are a 400 with nothing stored', async () => {
+    const { teamId, admin } = await teamWithRoles(t);
+    const channel = async (name: string, isDefault: boolean) =>
+      Number(
+        (
+          await t.db
+            .insertInto('notification_channels')
+            .values({ team_id: teamId, type: 'webhook', name, config: JSON.stringify({ url: 'https://hooks.example.com' }), is_default: isDefault } as never)
+            .executeTakeFirstOrThrow()
+        ).insertId,
+      );
+    const def = await channel('default', true);
+    const other = await channel('other', false);
+    const m = (await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: http })).json();
+    expect(m.channel_ids).toEqual([def]);
+    const routed = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin), payload: { channel_ids: [other] } });
+    expect(routed.json().channel_ids).toEqual([other]);
+    const stranger = await createUser(t, 'Stranger');
+    const otherTeam = await createTeam(t, stranger, 'business');
+    const foreign = Number((await t.db.insertInto('notification_channels').values({ team_id: otherTeam, type: 'webhook', name: 'x', config: '{}' } as never).executeTakeFirstOrThrow()).insertId);
+    const before = await databaseFingerprint(t.db);
+    const bad = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { ...http, channel_ids: [foreign] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toMatch(/channel_ids/);
+    const badPatch = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin), payload: { channel_ids: [foreign] } });
+    expect(badPatch.statusCode).toBe(400);
+    expect(await databaseFingerprint(t.db)).toEqual(before);
+  });
+});
+
 describe('bad monitor input: a clear 400/403 problem and nothing stored or scheduled', () => {
   const cases: Array<[string, Record<string, unknown>, number, RegExp]> = [
     ['unknown type', { ...http, type: 'smtp' }, 400, /body\.type/],

@@ -1,4 +1,6 @@
 import {
+  assignMonitorChannels,
+  channelIdsByMonitor,
   enqueueCheckNow,
   findMonitor,
   removeMonitorSchedule,
@@ -47,7 +49,7 @@ function unmaskHeaders(next: Record<string, string>, stored: Record<string, stri
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toMonitor(m: MonitorRow, apiPublicUrl: string): Monitor {
+export function toMonitor(m: MonitorRow, apiPublicUrl: string, channelIds: number[] = []): Monitor {
   return {
     id: m.id,
     team_id: m.team_id,
@@ -78,6 +80,7 @@ export function toMonitor(m: MonitorRow, apiPublicUrl: string): Monitor {
     degraded_threshold_ms: m.degraded_threshold_ms,
     severity: m.severity,
     regions: m.regions,
+    channel_ids: channelIds,
     enabled: Boolean(m.enabled),
     status: m.status,
     uptime_24h: m.uptime_percentage === null ? null : Number(m.uptime_percentage),
@@ -88,6 +91,20 @@ export function toMonitor(m: MonitorRow, apiPublicUrl: string): Monitor {
     created_at: m.created_at.toISOString(),
     updated_at: m.updated_at.toISOString(),
   };
+}
+
+async function assertChannels(trx: Parameters<typeof assignMonitorChannels>[0], teamId: number, monitorId: number, ids: number[] | undefined) {
+  const { unknownIds } = await assignMonitorChannels(trx, teamId, monitorId, ids);
+  if (unknownIds.length > 0) {
+    throw new BadRequest(`channel_ids contains ${unknownIds[0]}, which is not a channel of this team.`, {
+      errors: [{ path: 'channel_ids', message: `unknown id ${unknownIds[0]}` }],
+    });
+  }
+}
+
+async function withChannels(db: Db, teamId: number, rows: MonitorRow[], apiPublicUrl: string): Promise<Monitor[]> {
+  const channels = await channelIdsByMonitor(db, teamId, rows.map((r) => r.id));
+  return rows.map((r) => toMonitor(r, apiPublicUrl, channels.get(r.id) ?? []));
 }
 
 async function mustFind(db: Db, teamId: number, id: number): Promise<MonitorRow> {
@@ -141,13 +158,14 @@ export async function createMonitor(deps: MonitorDeps, team: TeamContext, body: 
       } as never)
       .executeTakeFirstOrThrow();
     const id = Number(res.insertId);
-    // TODO(alerts): channel_ids are accepted; routing is stored once channels exist (assignMonitorChannels).
+    // No channel_ids: the team's default channels (SPEC 4.4).
+    await assertChannels(trx, team.id, id, body.channel_ids);
     await viaRedis('scheduling the monitor', () => syncMonitorSchedule(deps.queues.checks, { id, enabled, interval_seconds: body.interval_seconds }));
     return id;
   });
   // The first check runs now rather than at the monitor's slot in the interval.
   if ((body.enabled ?? true) && body.type !== 'heartbeat') await enqueueCheckNow(deps.queues.checks, id).catch(() => undefined);
-  return toMonitor(await mustFind(deps.db, team.id, id), deps.apiPublicUrl);
+  return getMonitor(deps, team, id);
 }
 
 export async function listMonitors(
@@ -161,11 +179,12 @@ export async function listMonitors(
   if (q.type) query = query.where('type', '=', q.type as never);
   const rows = await query.orderBy('id').limit(q.limit + 1).execute();
   const page = rows.slice(0, q.limit);
-  return { items: page.map((m) => toMonitor(m, deps.apiPublicUrl)), next_cursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null };
+  return { items: await withChannels(deps.db, team.id, page, deps.apiPublicUrl), next_cursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null };
 }
 
 export async function getMonitor(deps: MonitorDeps, team: TeamContext, id: number): Promise<Monitor> {
-  return toMonitor(await mustFind(deps.db, team.id, id), deps.apiPublicUrl);
+  const [monitor] = await withChannels(deps.db, team.id, [await mustFind(deps.db, team.id, id)], deps.apiPublicUrl);
+  return monitor!;
 }
 
 export async function updateMonitor(deps: MonitorDeps, team: TeamContext, id: number, body: UpdateMonitorBody): Promise<Monitor> {
@@ -198,7 +217,7 @@ export async function updateMonitor(deps: MonitorDeps, team: TeamContext, id: nu
       set.status = enabled ? 'pending' : 'paused';
     }
     await trx.updateTable('monitors').set(set as never).where('id', '=', id).where('team_id', '=', team.id).execute();
-    // TODO(alerts): channel_ids (see createMonitor).
+    if (patch.channel_ids !== undefined) await assertChannels(trx, team.id, id, patch.channel_ids);
     await viaRedis('rescheduling the monitor', () => syncMonitorSchedule(deps.queues.checks, { id, enabled, interval_seconds: merged.interval_seconds }));
   });
   return getMonitor(deps, team, id);

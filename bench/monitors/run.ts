@@ -1,0 +1,304 @@
+/**
+ * pnpm bench:monitors [--monitors 1000,5000] [--duration 60] [--interval 30] [--api-monitors 20000] [--skip-api]
+ *
+ * 1. Check scheduling: for each N, N http monitors at --interval seconds against a local target
+ *    server, ONE real worker process (`tsx apps/worker/src/main.ts`). Reports start-up time until
+ *    every monitor is scheduled, checks/s vs expected, lateness of each check vs its slot (median,
+ *    p99), missed slots, worker CPU and RSS, monitor_checks rows written per second.
+ *    Warm-up: one full interval after scheduling; then --duration seconds are measured.
+ * 2. API: --api-monitors monitors in one team, one of them with 90 days of checks (1 per minute),
+ *    and p50/p95 of the list and detail endpoints (in-process inject, so it is the handler + MySQL).
+ * Everything on 127.0.0.1; databases and Redis keys are removed at the end. Bounded by the flags.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createDb, serverUrl, type Db } from '../../packages/db/src/connection';
+import { migrateUrl } from '../../packages/db/src/migrate';
+import { checksQueue, scheduleOffset, sql } from '../../packages/db/src/index';
+
+const require = createRequire(new URL('../../apps/worker/package.json', import.meta.url));
+const { Redis } = require('ioredis') as typeof import('ioredis');
+
+const { values: args } = parseArgs({
+  options: {
+    monitors: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '60' },
+    interval: { type: 'string', default: '30' },
+    'api-monitors': { type: 'string', default: '20000' },
+    'skip-api': { type: 'boolean', default: false },
+    'skip-checks': { type: 'boolean', default: false },
+  },
+});
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freshDatabase(label: string) {
+  const name = `sp_bench_${label}_${randomBytes(3).toString('hex')}`;
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  await migrateUrl(url.toString());
+  const db = createDb(url.toString(), { connectionLimit: 5 });
+  return {
+    url: url.toString(),
+    db,
+    async drop() {
+      await db.destroy();
+      const server = createDb(serverUrl(url.toString()), { connectionLimit: 1 });
+      await sql`DROP DATABASE IF EXISTS ${sql.id(name)}`.execute(server);
+      await server.destroy();
+    },
+  };
+}
+
+async function dropRedisPrefix(prefix: string) {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+async function teamOf(db: Db): Promise<{ teamId: number; userId: number }> {
+  const u = await db.insertInto('users').values({ name: 'bench', email: `bench-${randomBytes(3).toString('hex')}@example.test`, password_hash: 'x' }).executeTakeFirstOrThrow();
+  const userId = Number(u.insertId);
+  const t = await db.insertInto('teams').values({ name: 'bench', owner_id: userId, plan: 'business' }).executeTakeFirstOrThrow();
+  const teamId = Number(t.insertId);
+  await db.insertInto('team_users').values({ team_id: teamId, user_id: userId, role: 'owner' }).execute();
+  return { teamId, userId };
+}
+
+async function insertMonitors(db: Db, teamId: number, n: number, url: string, interval: number): Promise<number[]> {
+  for (let i = 0; i < n; i += 1000) {
+    const rows = Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({
+      team_id: teamId,
+      name: `bench ${i + j}`,
+      type: 'http' as const,
+      url,
+      method: 'GET',
+      expected_status: '200-299',
+      interval_seconds: interval,
+      timeout_ms: 5000,
+      created_at: new Date(Date.now() - 100 * 86_400_000),
+    }));
+    await db.insertInto('monitors').values(rows as never).execute();
+  }
+  const ids = await db.selectFrom('monitors').select('id').where('team_id', '=', teamId).orderBy('id').execute();
+  return ids.map((r) => r.id);
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * q) - 1))]!;
+}
+
+function procStats(pid: number): { cpuMs: number; rssMb: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { cpuMs: (ticks * 1000) / 100, rssMb: rss / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+async function startTarget(): Promise<{ url: string; server: Server }> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'));
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`, server };
+}
+
+async function benchChecks(n: number, durationS: number, intervalS: number) {
+  const database = await freshDatabase('mon');
+  const prefix = `spbench:${randomBytes(3).toString('hex')}`;
+  const target = await startTarget();
+  let worker: ChildProcess | null = null;
+  try {
+    const { teamId } = await teamOf(database.db);
+    const ids = await insertMonitors(database.db, teamId, n, target.url, intervalS);
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = checksQueue(redis, `${prefix}:bull`);
+
+    const t0 = Date.now();
+    worker = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: `${root}apps/worker`,
+      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: '0'.repeat(64), DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: prefix, WORKER_PORT: '0', OUTBOUND_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    // The worker's start-up reconciliation schedules every monitor (no API involved here).
+    while ((await queue.getJobSchedulersCount()) < n) {
+      if (Date.now() - t0 > 300_000) throw new Error('monitors not scheduled within 300 s');
+      await sleep(200);
+    }
+    const startupMs = Date.now() - t0;
+    await sleep(intervalS * 1000); // warm-up: every monitor reaches its first slot
+    const ws = Date.now();
+    const cpu0 = procStats(worker.pid!);
+    const rssSamples: number[] = [];
+    while (Date.now() - ws < durationS * 1000) {
+      await sleep(1000);
+      const s = procStats(worker.pid!);
+      if (s) rssSamples.push(s.rssMb);
+    }
+    const we = Date.now();
+    const cpu1 = procStats(worker.pid!);
+    await sleep(5000); // let checks of the last slots finish and flush
+    const windowEnd = we - 5000; // slots due in [ws, windowEnd) must all have been checked by now + 5 s
+    const rows = await sql<{ monitor_id: number; scheduled_at: Date; checked_at: Date }>`
+      SELECT monitor_id, scheduled_at, checked_at FROM monitor_checks
+      WHERE scheduled_at >= ${new Date(ws)} AND scheduled_at < ${new Date(windowEnd)}`.execute(database.db);
+    const written = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM monitor_checks WHERE checked_at >= ${new Date(ws)} AND checked_at < ${new Date(we)}`.execute(database.db);
+    const lateness = rows.rows.map((r) => r.checked_at.getTime() - r.scheduled_at.getTime()).sort((a, b) => a - b);
+    const every = intervalS * 1000;
+    const seen = new Map<number, Set<number>>();
+    for (const r of rows.rows) {
+      const s = seen.get(r.monitor_id) ?? new Set<number>();
+      s.add(r.scheduled_at.getTime());
+      seen.set(r.monitor_id, s);
+    }
+    let expectedSlots = 0;
+    let missed = 0;
+    let duplicates = rows.rows.length;
+    for (const id of ids) {
+      const offset = scheduleOffset(id, every);
+      const first = Math.ceil((ws - offset) / every) * every + offset;
+      let expected = 0;
+      for (let t = first; t < windowEnd; t += every) expected += 1;
+      const got = seen.get(id)?.size ?? 0;
+      expectedSlots += expected;
+      missed += Math.max(0, expected - got);
+      duplicates -= got;
+    }
+    const seconds = (we - ws) / 1000;
+    const cpuPct = cpu0 && cpu1 ? ((cpu1.cpuMs - cpu0.cpuMs) / (we - ws)) * 100 : NaN;
+    const result = {
+      monitors: n,
+      interval_s: intervalS,
+      startup_until_all_scheduled_s: +(startupMs / 1000).toFixed(1),
+      measured_s: +seconds.toFixed(1),
+      checks_per_s: +(Number(written.rows[0]!.n) / seconds).toFixed(1),
+      expected_per_s: +(n / intervalS).toFixed(1),
+      slots_expected: expectedSlots,
+      slots_checked: expectedSlots - missed,
+      missed_slots: missed,
+      duplicate_checks: duplicates,
+      lateness_median_ms: quantile(lateness, 0.5),
+      lateness_p99_ms: quantile(lateness, 0.99),
+      lateness_max_ms: lateness[lateness.length - 1] ?? NaN,
+      worker_cpu_pct_of_one_core: +cpuPct.toFixed(1),
+      worker_rss_mb_max: +Math.max(...rssSamples).toFixed(0),
+      monitor_checks_rows_per_s: +(Number(written.rows[0]!.n) / seconds).toFixed(1),
+    };
+    console.log(JSON.stringify(result));
+    await queue.close();
+    redis.disconnect();
+    return result;
+  } finally {
+    if (worker && worker.exitCode === null) {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker!.once('exit', r));
+    }
+    target.server.closeAllConnections();
+    target.server.close();
+    await database.drop();
+    await dropRedisPrefix(prefix);
+  }
+}
+
+async function benchApi(n: number) {
+  const database = await freshDatabase('monapi');
+  const prefix = `spbench:${randomBytes(3).toString('hex')}`;
+  const { loadConfig } = await import('../../packages/shared/src/config');
+  const { buildApp } = await import('../../apps/api/src/app');
+  const { signAccessToken } = await import('../../apps/api/src/auth/tokens');
+  try {
+    const { teamId, userId } = await teamOf(database.db);
+    const tFill = Date.now();
+    const ids = await insertMonitors(database.db, teamId, n, 'https://example.com/', 60);
+    // a realistic status mix for the filters
+    await sql`UPDATE monitors SET status = IF(id % 50 = 0, 'down', 'up'), uptime_percentage = 99.95, last_checked_at = NOW(3)`.execute(database.db);
+    // one monitor with 90 days of checks, one per minute, and a few outages
+    const detail = ids[Math.floor(ids.length / 2)]!;
+    const now = Date.now();
+    const total = 90 * 24 * 60;
+    for (let i = 0; i < total; i += 5000) {
+      const batch = Array.from({ length: Math.min(5000, total - i) }, (_, j) => {
+        const k = i + j;
+        return { monitor_id: detail, team_id: teamId, status: (k % 997 === 0 ? 'down' : 'up') as 'up' | 'down', status_code: 200, response_time_ms: 50 + (k % 200), checked_at: new Date(now - (total - k) * 60_000), scheduled_at: new Date(now - (total - k) * 60_000) };
+      });
+      await database.db.insertInto('monitor_checks').values(batch).execute();
+    }
+    for (let d = 1; d <= 30; d++) {
+      await database.db.insertInto('monitor_outages').values({ monitor_id: detail, team_id: teamId, started_at: new Date(now - d * 3 * 86_400_000), ended_at: new Date(now - d * 3 * 86_400_000 + 120_000) }).execute();
+    }
+    const daily = Array.from({ length: 90 }, (_, d) => ({
+      monitor_id: detail, team_id: teamId, date: new Date(now - d * 86_400_000).toISOString().slice(0, 10), checks: 1440, up_checks: 1439, degraded_checks: 0, down_checks: 1,
+      monitored_seconds: 86_400, downtime_seconds: 60, maintenance_seconds: 0, uptime: 99.993, avg_response_time_ms: 150, p95_response_time_ms: 240,
+    }));
+    await database.db.insertInto('monitor_daily').values(daily).execute();
+    const fillS = (Date.now() - tFill) / 1000;
+
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789' });
+    const app = await buildApp(config, { logger: false });
+    await app.ready();
+    const headers = { authorization: `Bearer ${signAccessToken(config.jwtSecret, userId)}` };
+    const base = `/api/teams/${teamId}/monitors`;
+    const deepCursor = String(ids[ids.length - 60]);
+    const oldCursor = `${now - 80 * 86_400_000}_999999999`;
+    const endpoints: Array<[string, string]> = [
+      ['list first page (50)', `${base}?limit=50`],
+      ['list deep page (keyset)', `${base}?limit=50&cursor=${deepCursor}`],
+      ['list status=down', `${base}?status=down&limit=50`],
+      ['get monitor', `${base}/${detail}`],
+      ['checks first page (100)', `${base}/${detail}/checks?limit=100`],
+      ['checks 80 days back (cursor)', `${base}/${detail}/checks?limit=100&cursor=${oldCursor}`],
+      ['checks time range (1 day)', `${base}/${detail}/checks?limit=100&from=${new Date(now - 40 * 86_400_000).toISOString()}&to=${new Date(now - 39 * 86_400_000).toISOString()}`],
+      ['stats range=24h', `${base}/${detail}/stats?range=24h`],
+      ['stats range=7d', `${base}/${detail}/stats?range=7d`],
+    ];
+    const results: Array<Record<string, unknown>> = [];
+    for (const [name, url] of endpoints) {
+      for (let i = 0; i < 10; i++) await app.inject({ method: 'GET', url, headers }); // warm
+      const times: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const t = process.hrtime.bigint();
+        const res = await app.inject({ method: 'GET', url, headers });
+        times.push(Number(process.hrtime.bigint() - t) / 1e6);
+        if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      }
+      times.sort((a, b) => a - b);
+      results.push({ endpoint: name, p50_ms: +quantile(times, 0.5).toFixed(1), p95_ms: +quantile(times, 0.95).toFixed(1) });
+    }
+    await app.close();
+    console.log(JSON.stringify({ api_monitors: n, checks_of_detail_monitor: total, fill_s: +fillS.toFixed(1) }));
+    console.table(results);
+    return results;
+  } finally {
+    await database.drop();
+    await dropRedisPrefix(prefix);
+  }
+}
+
+const interval = Number(args.interval);
+if (!args['skip-checks']) {
+  const table = [];
+  for (const n of args.monitors.split(',').map(Number)) table.push(await benchChecks(n, Number(args.duration), interval));
+  console.table(table);
+}
+if (!args['skip-api']) await benchApi(Number(args['api-monitors']));
+process.exit(0);
