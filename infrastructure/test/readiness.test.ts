@@ -80,7 +80,11 @@ describe('readiness follows MySQL and Redis', () => {
     expect((await fetch(`${apiBase}/api/health`)).status).toBe(200);
     expect((await fetch(`${workerBase}/health`)).status).toBe(200);
     // Metrics still answer (queue depths just go missing) so dashboards show the outage.
-    expect((await fetch(`${workerBase}/metrics`)).status).toBe(200);
+    const scrapeStart = Date.now();
+    const scrape = await fetch(`${workerBase}/metrics`);
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toContain('sentrypulse_checks_run_total');
+    expect(Date.now() - scrapeStart).toBeLessThan(5_000);
 
     await redis.start();
     await expectBoth(READY);

@@ -1,4 +1,6 @@
+import { CHECKS_QUEUE } from '@sentrypulse/db';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
+import { ingestStreamKey } from '@sentrypulse/shared';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -8,7 +10,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from './context';
 import { recordCheck, registry, watchQueue, watchWorker, workerMetrics } from './metrics';
-import { startOpsServer } from './ops-server';
+import { startOpsServer, WATCHED_QUEUES } from './ops-server';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `sptest:${randomBytes(4).toString('hex')}`;
@@ -121,6 +123,19 @@ describe('worker metrics', () => {
     expect(sample(text, 'sentrypulse_ingest_buffer_size')).toBe(42);
     expect(sample(text, 'sentrypulse_ingest_events_total')).toBe(10);
     expect(sample(text, 'sentrypulse_test_alerts_total', { channel: 'email' })).toBe(1);
+  });
+
+  it('reports every queue the worker knows and the ingest stream backlog, without any module wiring', async () => {
+    const checks = new Queue(CHECKS_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+    await checks.add('check', { monitor_id: 1 }, { jobId: 'm1', delay: 60_000 });
+    const stream = ingestStreamKey(prefix);
+    await ctx.redis.xadd(stream, '*', 'e', '1');
+    await ctx.redis.xadd(stream, '*', 'e', '2');
+    const text = await (await fetch(`${base}/metrics`)).text();
+    for (const queue of WATCHED_QUEUES) expect(sample(text, 'sentrypulse_queue_jobs', { queue, state: 'waiting' }), queue).toBeTypeOf('number');
+    expect(sample(text, 'sentrypulse_queue_jobs', { queue: CHECKS_QUEUE, state: 'delayed' })).toBe(1);
+    expect(sample(text, 'sentrypulse_ingest_stream_length', { stream })).toBe(2);
+    await checks.close();
   });
 
   it('keeps health, readiness and a 404 for anything else', async () => {

@@ -1,4 +1,5 @@
-import type { Queue, Worker } from 'bullmq';
+import { Queue, type ConnectionOptions, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import {
   collectDefaultMetrics,
   Counter,
@@ -46,7 +47,18 @@ export function histogram<T extends string>(config: Omit<HistogramConfiguration<
 /** BullMQ job states reported per queue. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
+/** A scrape must answer even while Redis is away (BullMQ connections queue commands meanwhile). */
+const SCRAPE_TIMEOUT_MS = 1_000;
+function withTimeout<T>(p: Promise<T>): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.catch(() => null),
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SCRAPE_TIMEOUT_MS))),
+  ]).finally(() => clearTimeout(timer));
+}
+
 const watchedQueues = new Set<Queue>();
+const watchedStreams = new Map<string, Redis>();
 
 export const workerMetrics = {
   registry,
@@ -92,14 +104,50 @@ export const workerMetrics = {
         [...watchedQueues].map(async (queue) => {
           // A scrape while Redis is away must not fail the whole endpoint: the series just go
           // missing, and readiness reports the outage.
-          const counts = await queue.getJobCounts(...QUEUE_STATES).catch(() => null);
+          const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES));
           if (!counts) return;
           for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
         }),
       );
     },
   }),
+  ingestStreamLength: gauge({
+    name: 'sentrypulse_ingest_stream_length',
+    help: 'Analytics events waiting in the Redis ingest stream (written by the api, drained by workers)',
+    labelNames: ['stream'] as const,
+    async collect() {
+      this.reset();
+      await Promise.all(
+        [...watchedStreams].map(async ([key, redis]) => {
+          const len = await withTimeout(redis.xlen(key));
+          if (len !== null) this.set({ stream: key }, len);
+        }),
+      );
+    },
+  }),
 };
+
+/** Reports a Redis stream's length on every scrape until the returned function is called. */
+export function watchStream(redis: Redis, key: string): () => void {
+  watchedStreams.set(key, redis);
+  return () => {
+    watchedStreams.delete(key);
+  };
+}
+
+/**
+ * Watches queues by name over one shared connection (ops-server.ts does this for every queue the
+ * worker knows), so depths are reported even by a worker whose modules keep their Queue objects
+ * to themselves. Returns a function that stops watching and closes the Queue objects.
+ */
+export function watchQueueNames(connection: ConnectionOptions, prefix: string, names: string[]): () => Promise<void> {
+  const queues = names.map((name) => new Queue(name, { connection, prefix }));
+  const stops = queues.map(watchQueue);
+  return async () => {
+    for (const stop of stops) stop();
+    await Promise.allSettled(queues.map((q) => q.close()));
+  };
+}
 
 /** Reports a queue's depth by state on every scrape until the returned function is called. */
 export function watchQueue(queue: Queue): () => void {

@@ -1,7 +1,12 @@
-import { sql } from '@sentrypulse/db';
+import { CHECKS_QUEUE, NOTIFY_QUEUE, sql } from '@sentrypulse/db';
+import { ingestStreamKey } from '@sentrypulse/shared';
 import { createServer, type Server } from 'node:http';
 import type { WorkerContext } from './context';
-import { registry } from './metrics';
+import { ANALYTICS_QUEUE } from './analytics/module';
+import { registry, watchQueueNames, watchStream } from './metrics';
+
+/** Every BullMQ queue the worker processes, reported in sentrypulse_queue_jobs. */
+export const WATCHED_QUEUES = [CHECKS_QUEUE, NOTIFY_QUEUE, 'alerts', ANALYTICS_QUEUE, 'monitoring-housekeeping'];
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -41,6 +46,12 @@ export function startOpsServer(ctx: WorkerContext, port: number): Promise<Server
     res.writeHead(404, { 'content-type': 'application/problem+json' }).end(
       JSON.stringify({ type: 'https://sentrypulse.dev/problems/not-found', title: 'Not found', status: 404 }),
     );
+  });
+  const stopQueues = watchQueueNames(ctx.bullConnection(), ctx.bullPrefix, WATCHED_QUEUES);
+  const stopStream = watchStream(ctx.redis, ingestStreamKey(ctx.config.redisPrefix));
+  server.once('close', () => {
+    stopStream();
+    void stopQueues();
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
