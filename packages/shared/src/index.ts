@@ -10,3 +10,4 @@ export * from './monitors';
 export * from './incidents';
 export * from './uptime';
 export * from './incident-engine';
+export * from './channels';

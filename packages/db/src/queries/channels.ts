@@ -1,3 +1,5 @@
+import type { Queue } from 'bullmq';
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema';
 
@@ -113,5 +115,67 @@ export async function disableChannel(db: Executor, teamId: number, channelId: nu
     .set({ enabled: false, disabled_reason: reason.slice(0, 255), updated_at: sql<Date>`CURRENT_TIMESTAMP(3)` })
     .where('team_id', '=', teamId)
     .where('id', '=', channelId)
+    .execute();
+}
+
+/**
+ * Alert delivery jobs (ADR 0021): queue 'alerts', job 'deliver' with {alert_id}, job id from the
+ * alerts_sent row, so a replayed fan-out or a double click enqueues one job. Six attempts with a
+ * x3 exponential backoff from 30 s (30 s, 1.5 m, 4.5 m, 13.5 m, 40.5 m: about an hour in all),
+ * unless the provider said when to come back (Retry-After).
+ */
+export const ALERTS_QUEUE = 'alerts';
+export const DELIVERY_ATTEMPTS = 6;
+export const DELIVERY_BACKOFF_MS = 30_000;
+export const DELIVERY_BACKOFF_FACTOR = 3;
+
+export interface DeliveryJobData {
+  alert_id: string;
+}
+
+export function deliveryJobId(alertId: string | number): string {
+  return `alert-${alertId}`;
+}
+
+export interface DeliveryPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+export async function enqueueDeliveries(
+  queue: Queue,
+  alertIds: Array<string | number>,
+  policy: DeliveryPolicy = { attempts: DELIVERY_ATTEMPTS, backoffMs: DELIVERY_BACKOFF_MS },
+): Promise<void> {
+  if (alertIds.length === 0) return;
+  await queue.addBulk(
+    alertIds.map((id) => ({
+      name: 'deliver',
+      data: { alert_id: String(id) } satisfies DeliveryJobData,
+      opts: {
+        jobId: deliveryJobId(id),
+        attempts: policy.attempts,
+        backoff: { type: 'alert', delay: policy.backoffMs },
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      },
+    })),
+  );
+}
+
+/** The Standard Webhooks message id, stored with the row and sent on every attempt. */
+export function newWebhookId(): string {
+  return `msg_${randomBytes(16).toString('base64url')}`;
+}
+
+/** Records a dead letter once per (queue, job id); data must carry ids only, never secrets. */
+export async function recordFailedJob(
+  db: Executor,
+  row: { queue: string; job_id: string; name: string; team_id: number | null; data: Record<string, unknown>; error: string; attempts: number },
+): Promise<void> {
+  await db
+    .insertInto('failed_jobs')
+    .values({ ...row, data: JSON.stringify(row.data), error: row.error.slice(0, 5000) })
+    .onDuplicateKeyUpdate({ error: row.error.slice(0, 5000), attempts: row.attempts, failed_at: sql<Date>`CURRENT_TIMESTAMP(3)` })
     .execute();
 }

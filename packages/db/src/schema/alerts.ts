@@ -62,7 +62,7 @@ export interface FailedJobsTable {
   data: JSONColumnType<Record<string, unknown>, string, string>;
   error: string;
   attempts: Defaulted<number>;
-  failed_at: CreatedAt;
+  failed_at: UpdatedAt;
 }
 
 export interface AlertsTables {

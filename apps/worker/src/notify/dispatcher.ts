@@ -1,0 +1,234 @@
+import {
+  channelsForEvent,
+  decryptSecrets,
+  disableChannel,
+  monitorsInMaintenance,
+  newWebhookId,
+  SecretDecryptionError,
+  sql,
+  type Db,
+} from '@sentrypulse/db';
+import type { ChannelType } from '@sentrypulse/shared';
+import { buildAlertContent, type AlertInput } from './message';
+import type { DeliveryOutcome, Provider } from './providers';
+
+/**
+ * Alert dispatch as domain code, without BullMQ (module.ts wires it to queues):
+ * - fanOut: one incident event → one alerts_sent row per routed channel (unique per event and
+ *   channel, so a replay inserts nothing) → the ids of rows still pending, to enqueue.
+ * - deliver: one alerts_sent row → one provider attempt → the row updated with the outcome.
+ */
+
+export interface FanOutResult {
+  /** Pending rows of this event (new or left by a crashed run): enqueue one delivery job each. */
+  pendingIds: string[];
+  suppressed: number;
+}
+
+export async function fanOut(db: Db, eventId: number): Promise<FanOutResult> {
+  const event = await db.selectFrom('incident_events').selectAll().where('id', '=', String(eventId)).executeTakeFirst();
+  // Gone with its team or incident (cascade): nothing to tell anyone.
+  if (!event) return { pendingIds: [], suppressed: 0 };
+  const eventKey = `event:${event.id}`;
+  const channels = await channelsForEvent(db, event.team_id, event.monitor_id);
+  let suppressed = false;
+  if (event.monitor_id !== null) {
+    // Judged at the event's time, not the processing time: a queue backlog must not change it.
+    suppressed = (await monitorsInMaintenance(db, [event.monitor_id], event.created_at)).has(event.monitor_id);
+  }
+  if (channels.length > 0) {
+    await db
+      .insertInto('alerts_sent')
+      .ignore()
+      .values(
+        channels.map((c) => ({
+          team_id: event.team_id,
+          channel_id: c.id,
+          channel_type: c.type,
+          event_id: String(event.id),
+          event_key: eventKey,
+          event_type: event.type,
+          incident_id: event.incident_id,
+          monitor_id: event.monitor_id,
+          status: suppressed ? ('suppressed' as const) : ('pending' as const),
+          last_error: suppressed ? 'suppressed: the monitor was in a maintenance window' : null,
+          idempotency_key: newWebhookId(),
+        })),
+      )
+      .execute();
+  }
+  const rows = await db
+    .selectFrom('alerts_sent')
+    .select(['id', 'status'])
+    .where('event_key', '=', eventKey)
+    .where('team_id', '=', event.team_id)
+    .execute();
+  return {
+    pendingIds: rows.filter((r) => r.status === 'pending').map((r) => String(r.id)),
+    suppressed: rows.filter((r) => r.status === 'suppressed').length,
+  };
+}
+
+/** Loads what the message says about the event (incident, monitor, newest status code, update). */
+export async function loadAlertInput(
+  db: Db,
+  alert: { team_id: number; event_id: string | number | null; event_type: AlertInput['eventType']; incident_id: number | null; monitor_id: number | null; created_at: Date },
+  channelName: string,
+): Promise<AlertInput> {
+  const teamId = alert.team_id;
+  const event = alert.event_id !== null
+    ? await db.selectFrom('incident_events').selectAll().where('id', '=', String(alert.event_id)).where('team_id', '=', teamId).executeTakeFirst()
+    : undefined;
+  const incident = alert.incident_id !== null
+    ? await db
+        .selectFrom('incidents')
+        .select(['id', 'title', 'status', 'severity', 'started_at', 'resolved_at'])
+        .where('id', '=', alert.incident_id)
+        .where('team_id', '=', teamId)
+        .executeTakeFirst()
+    : undefined;
+  const monitor = alert.monitor_id !== null
+    ? await db
+        .selectFrom('monitors')
+        .select(['id', 'name', 'type', 'url', 'host', 'port', 'status', 'last_error', 'cert_expires_at'])
+        .where('id', '=', alert.monitor_id)
+        .where('team_id', '=', teamId)
+        .executeTakeFirst()
+    : undefined;
+  let statusCode: number | null = null;
+  if (monitor && alert.event_type === 'incident.opened') {
+    const last = await db
+      .selectFrom('monitor_checks')
+      .select('status_code')
+      .where('monitor_id', '=', monitor.id)
+      .where('status', '=', 'down')
+      .orderBy('checked_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    statusCode = last?.status_code ?? null;
+  }
+  let update: AlertInput['update'] = null;
+  if (event?.update_id != null) {
+    const u = await db
+      .selectFrom('incident_updates')
+      .select(['status', 'message'])
+      .where('id', '=', event.update_id)
+      .where('team_id', '=', teamId)
+      .executeTakeFirst();
+    if (u) update = u;
+  }
+  return {
+    eventType: alert.event_type,
+    teamId,
+    channelName,
+    occurredAt: event?.created_at ?? alert.created_at,
+    incident: incident ?? null,
+    monitor: monitor ?? null,
+    statusCode,
+    update,
+  };
+}
+
+export interface DeliverDeps {
+  db: Db;
+  providers: Record<ChannelType, Provider>;
+  encryptionKey: Buffer;
+  publicUrl: string;
+}
+
+export type DeliverResult =
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'delivered' }
+  | { kind: 'failed'; error: string; retryable: boolean; retryAfterMs?: number; statusCode: number | null };
+
+/**
+ * One attempt for one alerts_sent row. Safe to run twice: a row that is no longer pending is
+ * skipped. The attempt is counted before the provider is called, so a crash mid-send still shows
+ * in the log. `lastAttempt` turns a retryable failure into a final one.
+ */
+export async function deliver(deps: DeliverDeps, alertId: string, lastAttempt: boolean): Promise<DeliverResult> {
+  const { db } = deps;
+  const alert = await db.selectFrom('alerts_sent').selectAll().where('id', '=', alertId).executeTakeFirst();
+  if (!alert) return { kind: 'skipped', reason: 'the alert no longer exists' };
+  if (alert.status !== 'pending') return { kind: 'skipped', reason: `the alert is already ${alert.status}` };
+  const channel = await db
+    .selectFrom('notification_channels')
+    .selectAll()
+    .where('id', '=', alert.channel_id)
+    .where('team_id', '=', alert.team_id)
+    .executeTakeFirst();
+  if (!channel) return { kind: 'skipped', reason: 'the channel no longer exists' };
+  if (!channel.enabled) {
+    const error = `the channel is disabled${channel.disabled_reason ? `: ${channel.disabled_reason}` : ''}`;
+    await finish(db, alertId, 'failed', { last_error: error.slice(0, 500) });
+    return { kind: 'failed', error, retryable: false, statusCode: null };
+  }
+  await db
+    .updateTable('alerts_sent')
+    .set({ attempts: sql<number>`attempts + 1`, last_attempt_at: sql<Date>`CURRENT_TIMESTAMP(3)`, updated_at: sql<Date>`CURRENT_TIMESTAMP(3)` })
+    .where('id', '=', alertId)
+    .execute();
+
+  let outcome: DeliveryOutcome;
+  try {
+    const input = await loadAlertInput(db, alert, channel.name);
+    const content = buildAlertContent(input, deps.publicUrl);
+    const secrets = decryptSecrets(deps.encryptionKey, channel.team_id, channel.secret_ciphertext);
+    outcome = await deps.providers[channel.type].send({
+      channel: { id: channel.id, teamId: channel.team_id, type: channel.type, name: channel.name, config: channel.config, secrets },
+      content,
+      idempotencyKey: alert.idempotency_key,
+    });
+  } catch (err) {
+    // An undecryptable secret (wrong ENCRYPTION_KEY, row tampered) will not fix itself; anything
+    // else (a MySQL blip while loading) is retried like a provider failure.
+    const error = err instanceof Error ? err.message.slice(0, 480) : String(err);
+    outcome = err instanceof SecretDecryptionError ? { kind: 'permanent', statusCode: null, error } : { kind: 'retryable', statusCode: null, error };
+  }
+
+  if (outcome.kind === 'delivered') {
+    await finish(db, alertId, 'sent', {
+      provider_status_code: outcome.statusCode,
+      provider_message_id: outcome.messageId ?? null,
+      last_error: null,
+      sent_at: sql<Date>`CURRENT_TIMESTAMP(3)`,
+    });
+    return { kind: 'delivered' };
+  }
+  if (outcome.kind === 'permanent' && outcome.disableChannel) {
+    await disableChannel(db, channel.team_id, channel.id, outcome.disableChannel);
+  }
+  const final = outcome.kind === 'permanent' || lastAttempt;
+  await db
+    .updateTable('alerts_sent')
+    .set({
+      status: final ? 'failed' : 'pending',
+      last_error: outcome.error.slice(0, 500),
+      provider_status_code: outcome.statusCode,
+      updated_at: sql<Date>`CURRENT_TIMESTAMP(3)`,
+    })
+    .where('id', '=', alertId)
+    .where('status', '=', 'pending')
+    .execute();
+  return {
+    kind: 'failed',
+    error: outcome.error,
+    retryable: !final,
+    statusCode: outcome.statusCode,
+    ...(outcome.kind === 'retryable' && outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
+  };
+}
+
+async function finish(db: Db, alertId: string, status: 'sent' | 'failed', set: Record<string, unknown>): Promise<void> {
+  await db
+    .updateTable('alerts_sent')
+    .set({ ...set, status, updated_at: sql<Date>`CURRENT_TIMESTAMP(3)` })
+    .where('id', '=', alertId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Marks a row failed when its job died for good outside deliver() (stalled too often). */
+export async function failAlert(db: Db, alertId: string, error: string): Promise<void> {
+  await finish(db, alertId, 'failed', { last_error: error.slice(0, 500) });
+}
