@@ -70,6 +70,8 @@ async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, time
 }
 
 beforeAll(async () => {
+  // scripts/test.sh runs `pnpm -r build` before the tests; a missing build is a setup error.
+  if (!existsSync(WEB_BUILD_ID)) throw new Error('apps/web is not built: run `pnpm -r --if-present build` first');
   database = await createTestDatabase('nginx');
   apiPorts = [await freePort(), await freePort()];
   workerPort = await freePort();
@@ -80,8 +82,6 @@ beforeAll(async () => {
   api2 = startApi(env({ ...urls, API_HOST: '127.0.0.1', API_PORT: String(apiPorts[1]) }), 'api-2');
   worker = startWorker(env({ ...urls, WORKER_PORT: String(workerPort) }));
   procs.push(api1, api2, worker);
-  // scripts/test.sh runs `pnpm -r build` before the tests; a stale or missing build is a setup error.
-  if (!existsSync(WEB_BUILD_ID)) throw new Error('apps/web is not built: run `pnpm -r --if-present build` first');
   web = startWeb({ NODE_ENV: 'production', API_INTERNAL_URL: `http://127.0.0.1:${apiPorts[0]}`, HOSTNAME: '127.0.0.1' }, webPort);
   procs.push(web);
   await Promise.all([
@@ -342,6 +342,46 @@ describe('the dashboard through the proxy', () => {
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(res.headers['content-encoding']).toBe('gzip');
+  });
+
+  it('serves a public status page: the JSON from the api and the page rendered by the web app', async () => {
+    const email = `status${randomBytesHex(3)}@example.test`;
+    const reg = await raw(`${nginx.base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Status', email, password: 'correct horse battery staple' }),
+    });
+    expect(reg.status).toBe(201);
+    const auth = { 'content-type': 'application/json', authorization: `Bearer ${reg.json().access_token}` };
+    const teamId = reg.json().team.id as number;
+    // A heartbeat monitor: nothing for the worker to fetch, so no traffic leaves the machine.
+    const monitor = await raw(`${nginx.base}/api/teams/${teamId}/monitors`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'Nightly backup', type: 'heartbeat', interval_seconds: 3600 }),
+    });
+    expect(monitor.status, monitor.text()).toBe(201);
+    const slug = `ops-${randomBytesHex(3)}`;
+    const page = await raw(`${nginx.base}/api/teams/${teamId}/status-pages`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ slug, title: 'Acme <Status>', components: [{ name: 'Backups', monitor_id: monitor.json().id }] }),
+    });
+    expect(page.status, page.text()).toBe(201);
+
+    const json = await raw(`${nginx.base}/api/public/status-pages/${slug}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(json.status).toBe(200);
+    const body = JSON.parse((json.headers['content-encoding'] === 'gzip' ? gunzipSync(json.body) : json.body).toString('utf8'));
+    expect(body.title).toBe('Acme <Status>');
+    expect(body.components.map((c: { name: string }) => c.name)).toEqual(['Backups']);
+
+    const html = await raw(`${nginx.base}/status/${slug}`);
+    expect(html.status).toBe(200);
+    expect(html.headers['content-type']).toContain('text/html');
+    // Rendered server-side (works without JavaScript), with the title escaped.
+    expect(html.text()).toContain('Acme &lt;Status&gt;');
+    expect(html.text()).toContain('Backups');
+    expect(html.text()).not.toContain('Acme <Status>');
   });
 
   it('logs a user in, in a real browser, with every call going through nginx', async () => {
