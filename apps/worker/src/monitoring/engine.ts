@@ -14,6 +14,7 @@ import {
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CheckResult, CheckTarget, RunCheckOptions } from '../checks';
+import { recordCheck } from '../metrics';
 import { BatchLoader, BatchWriter } from './batching';
 import { evaluateHeartbeat } from './heartbeat';
 
@@ -74,6 +75,7 @@ export function createCheckEngine(deps: CheckEngineDeps) {
       const r = await deps.runCheck(checkTargetOf(monitor) as CheckTarget, deps.runOptions);
       outcome = { monitor_id: monitor.id, scheduled_at: new Date(scheduledAt), checked_at: new Date(startedAt), ...r };
     }
+    recordCheck({ type: monitor.type, up: outcome.status !== 'down', scheduledAt, startedAt });
     await writer.submit(outcome);
     return outcome.status;
   }

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcileSchedules, refreshAllUptime, rollupDays, runRetention, sweepOutbox } from './housekeeping';
+import { reconcileSchedules, refreshAllUptime, rollupDays, runRetention, runRollup, sweepOutbox } from './housekeeping';
 import { createTeam, insertMonitor } from './test-support';
 
 let database: TestDatabase;
@@ -51,6 +51,26 @@ describe('housekeeping', () => {
     expect(row).toMatchObject({ checks: 100, up_checks: 90, degraded_checks: 5, down_checks: 5, downtime_seconds: 3600, maintenance_seconds: 3600, monitored_seconds: 82_800, avg_response_time_ms: 48, p95_response_time_ms: 91 });
     // (82800 - 3600) / 82800 = 95.65217… → truncated
     expect(Number(row.uptime)).toBe(95.6521);
+
+    // the time-only refresh (today's rows) keeps the counters the engine maintains
+    await database.db.deleteFrom('monitor_outages').where('monitor_id', '=', id).execute();
+    await rollupDays(database.db, [date], day + 2 * DAY, { counts: false });
+    const refreshed = await database.db.selectFrom('monitor_daily').selectAll().where('monitor_id', '=', id).executeTakeFirstOrThrow();
+    expect(refreshed).toMatchObject({ checks: 100, p95_response_time_ms: 91, downtime_seconds: 0 });
+    expect(Number(refreshed.uptime)).toBe(100);
+  });
+
+  it('finalises yesterday once and refreshes today on every run', async () => {
+    const id = await insertMonitor(database.db, teamId, { url: 'http://z.test' });
+    const now = Date.now();
+    await database.db.updateTable('monitors').set({ created_at: new Date(now - 3 * DAY) } as never).where('id', '=', id).execute();
+    const first = await runRollup(database.db, redis, prefix, now);
+    expect(first.finalised).toBe(new Date(now - DAY).toISOString().slice(0, 10));
+    expect(first.today).toBeGreaterThanOrEqual(1);
+    const second = await runRollup(database.db, redis, prefix, now);
+    expect(second.finalised).toBeNull();
+    const rows = await database.db.selectFrom('monitor_daily').select('date').where('monitor_id', '=', id).execute();
+    expect(rows).toHaveLength(2);
   });
 
   it('refreshes the 24 h uptime column only where it changed', async () => {

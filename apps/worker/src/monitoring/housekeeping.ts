@@ -10,6 +10,7 @@ import {
 } from '@sentrypulse/db';
 import { lastUtcDates, uptimeFigures, utcDay } from '@sentrypulse/shared';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 const CHUNK = 1000;
 
@@ -88,9 +89,10 @@ export async function sweepOutbox(db: Db, notify: Queue): Promise<number> {
 /**
  * Daily rollups for the given UTC dates: check counts and response times (avg, p95) from the raw
  * checks, downtime/maintenance/monitored seconds and uptime from outages and maintenance windows.
- * Idempotent (upsert), so today's row is refreshed through the day and finalised after midnight.
+ * Idempotent (upsert). With `counts: false` only the time-based fields are refreshed (today: the
+ * engine keeps the counters live, so the raw checks are read once per day, when it is final).
  */
-export async function rollupDays(db: Db, dates: string[], now = Date.now()): Promise<number> {
+export async function rollupDays(db: Db, dates: string[], now = Date.now(), opts: { counts: boolean } = { counts: true }): Promise<number> {
   let rows = 0;
   for (const date of dates) {
     const day = utcDay(date);
@@ -105,13 +107,15 @@ export async function rollupDays(db: Db, dates: string[], now = Date.now()): Pro
       const [outages, maintenance, checks] = await Promise.all([
         outagesByMonitor(db, ids, from, to),
         maintenanceByMonitor(db, ids, from, to),
-        db
-          .selectFrom('monitor_checks')
-          .select(['monitor_id', 'status', 'response_time_ms'])
-          .where('monitor_id', 'in', ids)
-          .where('checked_at', '>=', from)
-          .where('checked_at', '<', to)
-          .execute(),
+        opts.counts
+          ? db
+              .selectFrom('monitor_checks')
+              .select(['monitor_id', 'status', 'response_time_ms'])
+              .where('monitor_id', 'in', ids)
+              .where('checked_at', '>=', from)
+              .where('checked_at', '<', to)
+              .execute()
+          : Promise.resolve([]),
       ]);
       const perMonitor = new Map<number, { up: number; degraded: number; down: number; times: number[] }>();
       for (const c of checks) {
@@ -130,15 +134,17 @@ export async function rollupDays(db: Db, dates: string[], now = Date.now()): Pro
           ${Math.floor(f.monitoredMs / 1000)}, ${Math.ceil(f.downtimeMs / 1000)}, ${Math.floor(f.maintenanceMs / 1000)},
           ${f.uptime}, ${avg}, ${p95})`;
       });
+      const timeOnly = sql`monitored_seconds = VALUES(monitored_seconds), downtime_seconds = VALUES(downtime_seconds),
+          maintenance_seconds = VALUES(maintenance_seconds), uptime = VALUES(uptime), updated_at = CURRENT_TIMESTAMP(3)`;
       await sql`
         INSERT INTO monitor_daily (monitor_id, team_id, date, checks, up_checks, degraded_checks, down_checks,
           monitored_seconds, downtime_seconds, maintenance_seconds, uptime, avg_response_time_ms, p95_response_time_ms)
         VALUES ${sql.join(values)}
-        ON DUPLICATE KEY UPDATE checks = VALUES(checks), up_checks = VALUES(up_checks), degraded_checks = VALUES(degraded_checks),
+        ON DUPLICATE KEY UPDATE ${opts.counts ? sql`` : timeOnly}${opts.counts ? sql`checks = VALUES(checks), up_checks = VALUES(up_checks), degraded_checks = VALUES(degraded_checks),
           down_checks = VALUES(down_checks), monitored_seconds = VALUES(monitored_seconds), downtime_seconds = VALUES(downtime_seconds),
           maintenance_seconds = VALUES(maintenance_seconds), uptime = VALUES(uptime),
           avg_response_time_ms = VALUES(avg_response_time_ms), p95_response_time_ms = VALUES(p95_response_time_ms),
-          updated_at = CURRENT_TIMESTAMP(3)
+          updated_at = CURRENT_TIMESTAMP(3)` : sql``}
       `.execute(db);
       rows += values.length;
     }
@@ -146,9 +152,18 @@ export async function rollupDays(db: Db, dates: string[], now = Date.now()): Pro
   return rows;
 }
 
-/** Today and yesterday (yesterday is final once today's first rollup after midnight ran). */
-export function rollupDates(now = Date.now()): string[] {
-  return lastUtcDates(now, 2);
+/**
+ * The rollup job: today's time-based figures every run; yesterday's full recomputation from raw
+ * checks once (marked in Redis; a lost mark only means one more recomputation).
+ */
+export async function runRollup(db: Db, redis: Pick<Redis, 'get' | 'set'>, markPrefix: string, now = Date.now()): Promise<{ today: number; finalised: string | null }> {
+  const [yesterday, today] = lastUtcDates(now, 2) as [string, string];
+  const todayRows = await rollupDays(db, [today], now, { counts: false });
+  const mark = `${markPrefix}:monitoring:rollup-final:${yesterday}`;
+  if (await redis.get(mark)) return { today: todayRows, finalised: null };
+  await rollupDays(db, [yesterday], now, { counts: true });
+  await redis.set(mark, '1', 'EX', 3 * 86_400);
+  return { today: todayRows, finalised: yesterday };
 }
 
 /**

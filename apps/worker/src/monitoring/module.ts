@@ -3,9 +3,10 @@ import { Queue, Worker } from 'bullmq';
 import { runCheck } from '../checks';
 import type { RunCheckOptions } from '../checks';
 import type { WorkerContext } from '../context';
+import { watchQueue, watchWorker } from '../metrics';
 import type { RunningModule, WorkerModule } from '../module';
 import { createCheckEngine, type RunCheck } from './engine';
-import { reconcileSchedules, refreshAllUptime, rollupDates, rollupDays, runRetention, sweepOutbox } from './housekeeping';
+import { reconcileSchedules, refreshAllUptime, runRetention, runRollup, sweepOutbox } from './housekeeping';
 
 const HOUSEKEEPING_QUEUE = 'monitoring-housekeeping';
 
@@ -41,11 +42,13 @@ export function monitoringModule(opts: MonitoringOptions = {}): WorkerModule {
       const worker = new Worker<CheckJobData, string>(CHECKS_QUEUE, (job) => engine.process(job), {
         connection: ctx.bullConnection(),
         prefix: ctx.bullPrefix,
-        concurrency: opts.concurrency ?? 300,
+        concurrency: opts.concurrency ?? 1000,
         // Completed checks leave nothing in Redis; their results are in MySQL.
         removeOnComplete: { count: 0 },
         removeOnFail: { count: 1000 },
       });
+      watchWorker(worker, CHECKS_QUEUE);
+      const unwatch = watchQueue(checks);
       worker.on('failed', (job, err) => ctx.log.warn({ jobId: job?.id, err: err.message }, 'check job failed'));
       worker.on('error', (err) => ctx.log.warn({ err: err.message }, 'checks worker error'));
 
@@ -58,7 +61,7 @@ export function monitoringModule(opts: MonitoringOptions = {}): WorkerModule {
             case 'uptime':
               return refreshAllUptime(ctx.db);
             case 'rollup':
-              return rollupDays(ctx.db, rollupDates());
+              return runRollup(ctx.db, ctx.redis, ctx.config.redisPrefix);
             case 'retention':
               return runRetention(ctx.db, ctx.config.checkRetentionDays);
             case 'outbox':
@@ -84,6 +87,7 @@ export function monitoringModule(opts: MonitoringOptions = {}): WorkerModule {
 
       return {
         async close() {
+          unwatch();
           await worker.close();
           await housekeeping.close();
           await engine.close();
