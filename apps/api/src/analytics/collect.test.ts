@@ -112,6 +112,28 @@ describe('collect: accepted events', () => {
   });
 });
 
+describe('collect: the client IP', () => {
+  it('ignores X-Forwarded-For when the request did not come through a trusted proxy', async () => {
+    const direct = await createTestApp({ TRUST_PROXY: 'false' });
+    try {
+      const s = await createSiteFixture(direct);
+      const body = { site: s.code, name: 'pageview', url: 'https://example.com/' };
+      await collect(direct.app, body, { ip: '8.8.8.8' });
+      await collect(direct.app, body, { ip: '81.2.69.142' });
+      const d = testDrainer(direct);
+      await d.drain(direct.app);
+      d.close();
+      const rows = await direct.db.selectFrom('pageviews_raw').select(['visitor_id', 'country']).execute();
+      expect(rows).toHaveLength(2);
+      // Both counted as the socket's address (127.0.0.1): one visitor, no country.
+      expect(rows[0]!.visitor_id.equals(rows[1]!.visitor_id)).toBe(true);
+      expect(rows.map((r) => r.country)).toEqual(['', '']);
+    } finally {
+      await direct.close();
+    }
+  });
+});
+
 describe('collect: bad input answers a clear 4xx and stores nothing', () => {
   it('unknown site', async () => {
     const before = await rawCount();
