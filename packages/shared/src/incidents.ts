@@ -82,11 +82,6 @@ export const IncidentEvent = z.object({
 });
 export const IncidentEventList = paginated(IncidentEvent);
 
-/** The rule for manual status changes: any open status may follow any other; resolved is final. */
-export function canMoveIncident(from: IncidentStatus, to: IncidentStatus): boolean {
-  return from !== 'resolved';
-}
-
 export const CreateMaintenanceBody = z
   .strictObject({
     title: Title,
