@@ -40,11 +40,12 @@ for target in api migrate worker web; do
     --tag "$image" \
     --label "org.opencontainers.image.revision=$revision" \
     --label "org.opencontainers.image.version=$IMAGE_TAG" \
-    "$root"
-  [ "$target" = migrate ] && latest="${image%%:*}:latest-migrate" || latest="${image%%:*}:latest"
+    "$root" >&2
+  # ${image%:*} strips the tag only (a registry host may carry a :port).
+  [ "$target" = migrate ] && latest="${image%:*}:latest-migrate" || latest="${image%:*}:latest"
   docker tag "$image" "$latest"
   if [ "${PUSH:-0}" = 1 ]; then
-    docker push "$image"
+    docker push "$image" >&2
   fi
 done
 log "built tag $IMAGE_TAG"
