@@ -69,7 +69,9 @@ async function applyInTransaction(trx: Transaction<Database>, results: CheckOutc
   for (const r of results) {
     const m = byId.get(r.monitor_id);
     if (!m) continue;
-    if (r.status === 'down' || m.status === 'down' || m.consecutive_failures > 0 || (m.ssl_expiry_days !== null && r.cert_days_left !== null)) {
+    // 'pending' too: a resumed monitor restarts as pending while an incident may still be open.
+    const plainlyUp = m.status === 'up' || m.status === 'degraded';
+    if (r.status === 'down' || !plainlyUp || m.consecutive_failures > 0 || (m.ssl_expiry_days !== null && r.cert_days_left !== null)) {
       interesting.add(m.id);
     }
   }
