@@ -25,6 +25,8 @@ import { analyticsPlugin } from './analytics/plugin';
 import { collectRoutes } from './analytics/collect';
 import { statsRoutes } from './analytics/routes';
 import { siteRoutes } from './sites/routes';
+import { channelRoutes } from './channels/routes';
+import { alertRoutes } from './alerts/routes';
 import './types';
 
 export interface BuildOptions {
@@ -98,6 +100,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await api.register(siteRoutes);
       await api.register(statsRoutes);
       await api.register(collectRoutes);
+      await api.register(channelRoutes);
+      await api.register(alertRoutes);
     },
     { prefix: '/api' },
   );
