@@ -51,13 +51,17 @@ function webSourceEnvVariables(): string[] {
   const names = new Set<string>();
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const full = join(entry.parentPath, entry.name);
-    if (!entry.isFile() || /node_modules|[\\/]\.next[\\/]/.test(full) || !/\.(ts|tsx|js|mjs)$/.test(entry.name)) continue;
+    // Sources that run in production only: no dependencies, build output or tests.
+    if (!entry.isFile() || /node_modules|[\\/](\.next|dist|test|e2e)[\\/]/.test(full) || !/\.(ts|tsx|js|mjs)$/.test(entry.name)) continue;
+    if (/\.(test|spec)\.[tj]sx?$/.test(entry.name)) continue;
     for (const m of readFileSync(full, 'utf8').matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g)) {
       names.add((m[1] ?? m[2])!);
     }
   }
   // Set by Next.js itself or the image, not by operators.
   for (const builtin of ['NODE_ENV', 'NEXT_RUNTIME', 'NEXT_PHASE', 'HOSTNAME', 'PORT']) names.delete(builtin);
+  // Build-time only: the web e2e harness builds into another folder; production uses the default.
+  names.delete('NEXT_DIST_DIR');
   return [...names];
 }
 
