@@ -107,8 +107,8 @@ export interface FakeSmtp {
   mails: ParsedMail[];
   /** Response code for the next messages' DATA (e.g. 451 temporary, 550 permanent). */
   reject: Array<{ code: number; message: string }>;
-  /** Called when a message arrives, before it is accepted (the test may kill the sender first). */
-  onData?: () => Promise<void> | void;
+  /** Called at RCPT TO, before any message data (the test may kill the sender there). */
+  onRcpt?: () => Promise<void> | void;
   close(): Promise<void>;
 }
 
@@ -118,12 +118,17 @@ export async function startSmtp(): Promise<FakeSmtp> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      void (async () => {
+        await state.onRcpt?.();
+        callback();
+      })();
+    },
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         void (async () => {
-          await state.onData?.();
           const rej = state.reject.shift();
           if (rej) return callback(Object.assign(new Error(rej.message), { responseCode: rej.code }));
           state.mails.push(await simpleParser(Buffer.concat(chunks)));
