@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measure, newPage, shoot, SHOTS_DIR, startStack, type PageTiming, type Stack } from './e2e-support';
@@ -16,6 +17,32 @@ afterAll(async () => {
 }, 60_000);
 
 const password = 'correct horse battery staple';
+
+/** Registers through the UI and returns the personal team id (the page is left on its monitors). */
+async function registerInUi(page: import('playwright-core').Page, name: string, email: string) {
+  await page.goto('/register');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/t\/\d+\/monitors$/);
+  return Number(/\/t\/(\d+)\//.exec(page.url())![1]);
+}
+
+/** A monitored service on 127.0.0.1 whose health the test switches. */
+function startTarget(): Promise<{ server: Server; url: string; setHealthy(v: boolean): void }> {
+  let healthy = true;
+  const server = createServer((_req, res) => {
+    res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' });
+    res.end(healthy ? 'ok' : 'down for maintenance');
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      resolve({ server, url: `http://127.0.0.1:${port}/health`, setHealthy: (v) => (healthy = v) });
+    });
+  });
+}
 
 describe('dashboard in a real browser', () => {
   it('registers, lands on the dashboard, creates a team, invites a member who joins with the member role and cannot delete', async () => {
@@ -116,4 +143,94 @@ describe('dashboard in a real browser', () => {
     await owner.context.close();
     await member.context.close();
   }, 180_000);
+
+  it('creates a monitor, sees it go up, sees the failure open an incident, posts an update and finds it on the status page', async () => {
+    const target = await startTarget();
+    const { context, page } = await newPage(stack);
+    try {
+      const teamId = await registerInUi(page, 'Pat Ops', 'pat@example.test');
+      await page.getByRole('heading', { name: 'No monitors yet' }).waitFor();
+      await shoot(page, 'monitors-empty');
+
+      // Business plan: 10-second intervals are allowed.
+      await page.goto(`/t/${teamId}/settings`);
+      await page.getByRole('button', { name: 'Switch to business' }).click();
+      await page.getByText('Only the owner can change the plan.').or(page.getByRole('button', { name: 'Switch to free' })).first().waitFor();
+
+      await page.goto(`/t/${teamId}/monitors/new`);
+      await page.getByRole('button', { name: 'Create monitor' }).click();
+      await page.getByText('must not be empty').first().waitFor();
+      await page.getByText('must be an absolute http:// or https:// URL').waitFor();
+      await shoot(page, 'monitor-form-errors');
+      await page.getByLabel('Name', { exact: true }).fill('Checkout API');
+      await page.getByLabel('URL', { exact: true }).fill(target.url);
+      await page.getByLabel('Interval (seconds)').fill('10');
+      await page.getByLabel('Timeout (ms)').fill('3000');
+      await page.getByLabel('Failures before an incident').fill('1');
+      await page.getByRole('button', { name: 'Create monitor' }).click();
+      await page.waitForURL(/\/monitors\/\d+$/);
+      const monitorId = Number(/\/monitors\/(\d+)$/.exec(page.url())![1]);
+
+      await page.getByRole('button', { name: 'Check now' }).click();
+      await page.getByTestId('monitor-detail-status').getByText('Up', { exact: true }).waitFor({ timeout: 40_000 });
+      await page.getByTestId('checks').waitFor({ timeout: 20_000 });
+
+      // The target fails: the next check is down and (confirmations = 1) an incident opens.
+      target.setHealthy(false);
+      await page.getByRole('button', { name: 'Check now' }).click();
+      await page.getByTestId('monitor-detail-status').getByText('Down', { exact: true }).waitFor({ timeout: 40_000 });
+      await shoot(page, 'monitor-detail');
+
+      await page.goto(`/t/${teamId}/incidents`);
+      const incidentLink = page.getByTestId('incident-list').locator('a').first();
+      await incidentLink.waitFor({ timeout: 40_000 });
+      await shoot(page, 'incidents');
+      await incidentLink.click();
+      await page.waitForURL(/\/incidents\/\d+$/);
+      await page.getByRole('button', { name: 'Acknowledge' }).click();
+      await page.getByTestId('acknowledged').getByText('Pat Ops').waitFor();
+      await page.getByLabel('Status').selectOption('identified');
+      await page.getByLabel('Message').fill('Database failover in progress');
+      await page.getByRole('button', { name: 'Post update' }).click();
+      await page.getByTestId('timeline').getByText('Database failover in progress').waitFor();
+      await shoot(page, 'incident-detail');
+
+      // A status page with the monitor as a component, previewed live while editing.
+      await page.goto(`/t/${teamId}/status-pages/new`);
+      await page.getByLabel('Title', { exact: true }).fill('Acme Status');
+      await page.getByLabel('Slug').fill('acme-e2e');
+      await page.getByLabel('Add a monitor:').selectOption({ label: 'Checkout API' });
+      await page.getByLabel('Display name').fill('Checkout');
+      await page.getByTestId('status-preview').getByText('Checkout', { exact: true }).waitFor();
+      await page.getByTestId('status-preview').getByText('Acme Status').waitFor();
+      await shoot(page, 'status-page-editor');
+      await page.getByRole('button', { name: 'Create status page' }).click();
+      await page.waitForURL(/\/status-pages\/\d+$/);
+
+      await page.goto('/status/acme-e2e');
+      await page.getByText('Acme Status').first().waitFor();
+      await page.getByText('Database failover in progress').first().waitFor();
+      await shoot(page, 'public-status-page');
+
+      // Recovery resolves the incident.
+      target.setHealthy(true);
+      await page.goto(`/t/${teamId}/monitors/${monitorId}`);
+      await page.getByRole('button', { name: 'Check now' }).click();
+      await page.getByTestId('monitor-detail-status').getByText('Up', { exact: true }).waitFor({ timeout: 40_000 });
+      await page.goto(`/t/${teamId}/monitors`);
+      await page.getByTestId('monitor-list').getByText('Checkout API').waitFor();
+      await shoot(page, 'monitors');
+
+      // The other main pages, for the screenshots.
+      await page.goto(`/t/${teamId}/maintenance`);
+      await page.getByRole('heading', { name: 'Maintenance windows' }).waitFor();
+      await shoot(page, 'maintenance');
+      await page.goto(`/t/${teamId}/channels`);
+      await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+      await shoot(page, 'channels');
+    } finally {
+      await context.close();
+      await new Promise((r) => target.server.close(r));
+    }
+  }, 300_000);
 });

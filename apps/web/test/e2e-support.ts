@@ -10,6 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../../api/test/helpers';
+import { closeWorkerContext, createWorkerContext } from '../../worker/src/context';
+import type { RunningModule } from '../../worker/src/module';
+import { modules } from '../../worker/src/modules';
 
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHOTS_DIR = process.env.SHOTS_DIR ?? '/tmp/shots';
@@ -89,6 +92,11 @@ export interface Stack {
 export async function startStack(): Promise<Stack> {
   ensureBuild();
   const api = await createTestApp();
+  // The worker's modules in this process, on the API's database and Redis prefix: checks,
+  // incidents, alerts and the analytics ingest flush run for real.
+  const workerCtx = createWorkerContext(api.config);
+  const running: RunningModule[] = [];
+  for (const mod of modules) running.push(await mod.start(workerCtx));
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const apiPort = (api.app.server.address() as { port: number }).port;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -135,6 +143,8 @@ export async function startStack(): Promise<Stack> {
       web.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (web.exitCode === null) web.kill('SIGKILL');
+      await Promise.allSettled(running.reverse().map((m) => m.close()));
+      await closeWorkerContext(workerCtx);
       await api.close();
     },
   };

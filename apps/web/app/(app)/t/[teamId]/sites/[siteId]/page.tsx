@@ -60,8 +60,13 @@ export default function SiteDashboardPage() {
   const site = useSite(teamId, siteId);
   const tz = site.data?.timezone ?? 'UTC';
   const today = todayIn(tz);
+  // ?range=today|7d|30d|12mo opens a preset (links, and the e2e timing of a year of data).
+  const [initialKey] = useState<'today' | '7d' | '30d' | '12mo'>(() => {
+    const key = typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('range');
+    return key === 'today' || key === '7d' || key === '30d' || key === '12mo' ? key : '30d';
+  });
   const [range, setRange] = useState<DateRange | null>(null);
-  const effective = range ?? presetRange('30d', today);
+  const effective = range ?? presetRange(initialKey, today);
   const [filters, setFilters] = useState<Filter[]>([]);
   const [compare, setCompare] = useState(true);
   const [metric, setMetric] = useState<'visitors' | 'pageviews'>('visitors');
