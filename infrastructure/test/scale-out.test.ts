@@ -24,6 +24,7 @@ let nginx: RunningNginx;
 let target: Server & { hits: Map<string, number>; failing: Set<string>; url: string };
 const apis: Proc[] = [];
 const workers: Proc[] = [];
+const workerPorts: number[] = [];
 let token: string;
 let teamId: number;
 
@@ -79,7 +80,10 @@ beforeAll(async () => {
   };
   const apiPorts = [await freePort(), await freePort()];
   for (const [i, port] of apiPorts.entries()) apis.push(startApi({ ...env, API_HOST: '127.0.0.1', API_PORT: String(port) }, `api-${i + 1}`));
-  for (let i = 0; i < 3; i++) workers.push(startWorker({ ...env, WORKER_PORT: String(await freePort()) }, `worker-${i + 1}`));
+  for (let i = 0; i < 3; i++) {
+    workerPorts.push(await freePort());
+    workers.push(startWorker({ ...env, WORKER_PORT: String(workerPorts[i]) }, `worker-${i + 1}`));
+  }
   await Promise.all(apiPorts.map((p, i) => waitForHttp(`http://127.0.0.1:${p}/api/health`, apis[i])));
   nginx = await startNginx({ api: apiPorts.map((p) => `127.0.0.1:${p}`), web: ['127.0.0.1:9'], collectRate: '1000r/s', collectBurst: 1000 });
 
@@ -175,6 +179,24 @@ describe('two api processes and three workers', () => {
       WHERE gap IS NOT NULL GROUP BY monitor_id`.execute(database.db);
     expect(gaps.rows).toHaveLength(ids.length);
     for (const g of gaps.rows) expect(Number(g.min_gap), `monitor ${g.monitor_id}`).toBeGreaterThanOrEqual(INTERVAL_S - 1);
+
+    // Each surviving worker ran a share of the checks (its own Prometheus counters), and together
+    // they account for every check stored since the kill, and no more than all stored checks.
+    const sumOf = (text: string, metric: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `))
+        .reduce((acc, l) => acc + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    const scraped = await Promise.all(workerPorts.slice(1).map(async (p) => (await raw(`http://127.0.0.1:${p}/metrics`)).text()));
+    const runBy = scraped.map((t) => sumOf(t, 'sentrypulse_checks_run_total'));
+    for (const n of runBy) expect(n).toBeGreaterThan(0);
+    const sinceKill = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM monitor_checks WHERE checked_at > ${killedAt}`.execute(database.db);
+    const total = [...stored.values()].reduce((a, b) => a + b, 0);
+    const survivors = runBy.reduce((a, b) => a + b, 0);
+    expect(survivors).toBeGreaterThanOrEqual(Number(sinceKill.rows[0]!.n));
+    expect(survivors).toBeLessThanOrEqual(total);
+    expect(scraped.reduce((a, t) => a + sumOf(t, 'sentrypulse_check_lateness_seconds_count'), 0)).toBeGreaterThan(0);
+    console.log(`scale-out: surviving workers ran ${runBy.join(' + ')} of ${total} stored checks`);
 
     // The failing monitor opened exactly one incident, whichever workers saw its failures.
     const incidents = await database.db.selectFrom('incidents').select(['id', 'status']).where('monitor_id', '=', downId).execute();
