@@ -1,0 +1,106 @@
+import { checksQueue, syncMonitorSchedule } from '@sentrypulse/db';
+import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
+import { loadConfig } from '@sentrypulse/shared/config';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
+import type { RunningModule } from '../module';
+import { monitoringModule } from '../monitoring/module';
+import { createTeam, insertMonitor, switchableTarget, waitFor } from '../monitoring/test-support';
+import { notifyModule } from './module';
+import { alertRows, insertChannel, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from './test-support';
+import { startFakeTelegram, startSmtp, startWebhookReceiver, type FakeServer, type FakeSmtp, type WebhookReceiver } from './testing';
+
+/** The whole path: a real target, the real monitoring engine, the real dispatcher, local peers. */
+let database: TestDatabase;
+let prefix: string;
+let ctx: WorkerContext;
+const running: RunningModule[] = [];
+let hook: WebhookReceiver;
+let telegram: FakeServer;
+let smtp: FakeSmtp;
+const secret = newWebhookSecret();
+const TOKEN = '123456789:AAEhBOweik6ad6PsVMRxjeQKUl9b9b9b9b9';
+
+beforeAll(async () => {
+  database = await createTestDatabase('notifye2e');
+  prefix = `sptest:${randomBytes(4).toString('hex')}`;
+  [hook, telegram, smtp] = await Promise.all([startWebhookReceiver(() => secret), startFakeTelegram(), startSmtp()]);
+  ctx = createWorkerContext(
+    loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: database.url,
+      REDIS_PREFIX: prefix,
+      OUTBOUND_ALLOW_PRIVATE: 'true',
+      LOG_LEVEL: 'silent',
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      TELEGRAM_API_BASE: telegram.url,
+      SMTP_URL: smtp.url,
+    }),
+    pino({ level: 'silent' }),
+  );
+  running.push(await monitoringModule({ concurrency: 20, housekeeping: false }).start(ctx));
+  running.push(await notifyModule().start(ctx));
+});
+
+afterAll(async () => {
+  for (const m of running.reverse()) await m.close().catch(() => undefined);
+  await closeWorkerContext(ctx);
+  await Promise.all([hook.close(), telegram.close(), smtp.close()]);
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.unlink(...keys);
+  redis.disconnect();
+  await database.drop();
+});
+
+describe('monitoring engine → alerts', () => {
+  it('target goes down: each channel gets "opened" once; it recovers: each gets "resolved" once; nothing more', async () => {
+    const teamId = await createTeam(database.db);
+    const target = await switchableTarget();
+    const monitorId = await insertMonitor(database.db, teamId, { name: 'Checkout API', url: target.url, confirmations: 2 });
+    const channels = [
+      await insertChannel(database.db, teamId, 'webhook', { url: `${hook.url}/e2e`, secret }),
+      await insertChannel(database.db, teamId, 'telegram', { bot_token: TOKEN, chat_id: 99 }),
+      await insertChannel(database.db, teamId, 'email', { to: ['oncall@example.test'] }),
+    ];
+    await routeMonitor(database.db, teamId, monitorId, channels);
+    const q = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+    await syncMonitorSchedule(q, { id: monitorId, enabled: true, interval_seconds: 1 });
+
+    await waitFor(async () => (await database.db.selectFrom('monitors').select('status').where('id', '=', monitorId).executeTakeFirst())?.status === 'up');
+    target.mode = 'fail';
+    await waitFor(async () => hook.verified().length === 1 && telegram.requests.length === 1 && smtp.mails.length === 1, 20_000);
+    expect(hook.verified()[0]!.payload).toMatchObject({ type: 'incident.opened', data: { monitor: { id: monitorId, name: 'Checkout API', status_code: 500 } } });
+    expect(JSON.parse(telegram.requests[0]!.body).text.split('\n')[0]).toMatch(/^\*DOWN: 127\\\.0\\\.0\\\.1:\d+ — 500\*$/);
+    expect(smtp.mails[0]!.subject).toMatch(/^DOWN: 127\.0\.0\.1:\d+ — 500$/);
+
+    // a few more failing checks: still one message per channel (one per incident transition)
+    const checksBefore = await database.db.selectFrom('monitor_checks').select('id').where('monitor_id', '=', monitorId).execute();
+    await waitFor(async () => (await database.db.selectFrom('monitor_checks').select('id').where('monitor_id', '=', monitorId).execute()).length >= checksBefore.length + 3, 10_000);
+    expect(hook.requests).toHaveLength(1);
+
+    target.mode = 'ok';
+    await waitFor(async () => hook.verified().length === 2 && telegram.requests.length === 2 && smtp.mails.length === 2, 20_000);
+    expect(hook.verified()[1]!.payload).toMatchObject({ type: 'incident.resolved', data: { incident: { status: 'resolved' } } });
+    expect(smtp.mails[1]!.subject).toMatch(/^UP: 127\.0\.0\.1:\d+ — down for \d+s$/);
+    expect(JSON.parse(telegram.requests[1]!.body).text).toMatch(/^\*UP: /);
+
+    await new Promise((r) => setTimeout(r, 2500));
+    expect([hook.requests.length, telegram.requests.length, smtp.mails.length]).toEqual([2, 2, 2]);
+    const rows = await alertRows(database.db, teamId);
+    expect(rows.map((r) => [r.event_type, r.status])).toEqual([
+      ['incident.opened', 'sent'],
+      ['incident.opened', 'sent'],
+      ['incident.opened', 'sent'],
+      ['incident.resolved', 'sent'],
+      ['incident.resolved', 'sent'],
+      ['incident.resolved', 'sent'],
+    ]);
+    await syncMonitorSchedule(q, { id: monitorId, enabled: false, interval_seconds: 1 });
+    await q.close();
+    await target.close();
+  }, 60_000);
+});
