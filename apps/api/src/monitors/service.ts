@@ -7,7 +7,8 @@ import {
   resolveIncident,
   sql,
   syncMonitorSchedule,
-  uptimeForMonitors,
+  maintenanceByMonitor,
+  outagesByMonitor,
   type Db,
   type MonitorRow,
 } from '@sentrypulse/db';
@@ -15,6 +16,7 @@ import {
   lastUtcDates,
   monitorConfigIssues,
   UPTIME_WINDOWS,
+  uptimeFigures,
   type Check,
   type CreateMonitorBody,
   type Monitor,
@@ -314,12 +316,12 @@ function percentile(sorted: number[], p: number): number | null {
 export async function monitorStats(deps: MonitorDeps, team: TeamContext, id: number, range: keyof typeof RANGES, now = Date.now()): Promise<MonitorStats> {
   const m = await mustFind(deps.db, team.id, id);
   const to = new Date(now);
-  const uptimeEntries = await Promise.all(
-    (Object.keys(UPTIME_WINDOWS) as Array<keyof typeof UPTIME_WINDOWS>).map(async (w) => {
-      const figures = await uptimeForMonitors(deps.db, [m], new Date(now - UPTIME_WINDOWS[w]), to);
-      return [w, figures.get(m.id) ?? null] as const;
-    }),
-  );
+  // One read of outages and maintenance over 90 days serves every window (ADR 0012).
+  const from90 = new Date(now - UPTIME_WINDOWS['90d']);
+  const [outages, maintenance] = await Promise.all([outagesByMonitor(deps.db, [m.id], from90, to), maintenanceByMonitor(deps.db, [m.id], from90, to)]);
+  const uptimeOver = (start: number) =>
+    uptimeFigures({ window: { start, end: now }, monitoredFrom: m.created_at.getTime(), outages: outages.get(m.id) ?? [], maintenance: maintenance.get(m.id) ?? [] }).uptime;
+  const uptimeEntries = (Object.keys(UPTIME_WINDOWS) as Array<keyof typeof UPTIME_WINDOWS>).map((w) => [w, uptimeOver(now - UPTIME_WINDOWS[w])] as const);
   const dates = lastUtcDates(now, 90);
   const dailyRows = await deps.db
     .selectFrom('monitor_daily')
@@ -331,7 +333,7 @@ export async function monitorStats(deps: MonitorDeps, team: TeamContext, id: num
   const byDate = new Map(dailyRows.map((d) => [typeof d.date === 'string' ? d.date : new Date(d.date).toISOString().slice(0, 10), d]));
   // Today's uptime is computed live (the rollup refreshes it every 10 minutes).
   const todayStart = Date.parse(`${dates[dates.length - 1]}T00:00:00Z`);
-  const today = (await uptimeForMonitors(deps.db, [m], new Date(todayStart), to)).get(m.id) ?? null;
+  const today = uptimeOver(todayStart);
   const days = dates
     .filter((d) => Date.parse(`${d}T23:59:59.999Z`) >= m.created_at.getTime())
     .map((date) => {
