@@ -160,6 +160,10 @@ describe('the public status page, server-rendered', () => {
     expect(html).toMatch(/<header/);
     expect(html).toMatch(/<footer/);
     expect(html).toContain('application/atom+xml');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toContain('unsafe-inline');
   });
 
   it('leaks no monitor URL, internal name or error text', async () => {
@@ -205,25 +209,25 @@ describe('in Chromium', () => {
     expect(await page.locator('h1').innerText()).toContain('Acme <script>');
     expect(await page.locator('#sp-overall').innerText()).toContain('Degraded performance');
     expect(await page.locator('.sp-bar').count()).toBe(4);
-    expect(await page.locator('.sp-bar').first().locator('.sp-d').count()).toBe(90);
+    expect(await page.locator('.sp-bar').first().locator('i').count()).toBe(90);
     // Keyboard: Tab through the links to the first day of a bar; its tooltip shows on focus.
     let tip = '';
     for (let i = 0; i < 30 && !tip; i += 1) {
       await page.keyboard.press('Tab');
       tip = await page.evaluate(() => {
         const el = document.activeElement;
-        if (!el?.classList.contains('sp-d')) return '';
+        if (el?.tagName !== 'I' || !el.parentElement?.classList.contains('sp-bar')) return '';
         const after = getComputedStyle(el, '::after');
         return after.display === 'block' ? (el.getAttribute('aria-label') ?? '') : '';
       });
     }
-    expect(tip).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}: (\d+\.\d\d% uptime, |no data)/);
+    expect(tip).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}: (\d+\.\d\d% uptime|no data)/);
     await page.screenshot({ path: '/tmp/sp-status-nojs.png', fullPage: true });
 
     await page.setViewportSize({ width: 320, height: 800 });
     await page.goto(`${webUrl}/status/acme`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-    expect(await page.locator('.sp-bar').first().locator('.sp-d:visible').count()).toBe(30);
+    expect(await page.locator('.sp-bar').first().locator('i:visible').count()).toBe(30);
     await page.screenshot({ path: '/tmp/sp-status-320.png', fullPage: true });
     await context.close();
 
@@ -246,6 +250,10 @@ describe('in Chromium', () => {
     });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // A CSP violation (an inline script or style that is not ours) is reported as a console error.
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await page.goto(`${webUrl}/status/acme?refresh=2`);
     await page.waitForLoadState('networkidle');
     // Hover everything that was injected, in case a handler survived somewhere.
@@ -253,7 +261,7 @@ describe('in Chromium', () => {
     expect(dialogs).toEqual([]);
     const hrefs = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href') ?? ''));
     expect(hrefs.filter((h) => /^\s*(javascript|data|vbscript):/i.test(h))).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(13, 17, 23)');
 
     // Roving tabindex: one tab stop per bar, arrows move between days.
     const firstBar = page.locator('.sp-bar').first();
