@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTeam, createUser, FACTORY_PASSWORD } from '../../api/test/helpers';
 import { measure, newPage, shoot, SHOTS_DIR, startStack, type PageTiming, type Stack } from './e2e-support';
 
 let stack: Stack;
@@ -231,6 +232,151 @@ describe('dashboard in a real browser', () => {
     } finally {
       await context.close();
       await new Promise((r) => target.server.close(r));
+    }
+  }, 300_000);
+
+  it('adds a site, receives pageviews through the collect endpoint and shows the numbers, filters by clicking a row', async () => {
+    const { context, page } = await newPage(stack);
+    try {
+      const teamId = await registerInUi(page, 'Sam Site', 'sam@example.test');
+      await page.goto(`/t/${teamId}/sites`);
+      await page.getByRole('heading', { name: 'No sites yet' }).waitFor();
+      await page.getByRole('link', { name: 'Add your first site' }).click();
+      await page.getByLabel('Name').fill('Shop');
+      await page.getByLabel('Domain').fill('https://www.shop.example/');
+      await page.getByLabel('Time zone').fill('UTC');
+      await page.getByRole('button', { name: 'Add site' }).click();
+      await page.waitForURL(/\/sites\/\d+$/);
+      const siteId = Number(/\/sites\/(\d+)$/.exec(page.url())![1]);
+      await page.getByText('shop.example').first().waitFor();
+      const site = await stack.api.db.selectFrom('sites').select(['tracking_code', 'domain']).where('id', '=', siteId).executeTakeFirstOrThrow();
+      expect(site.domain).toBe('shop.example');
+      await page.getByText(site.tracking_code).first().waitFor();
+
+      // Three browsers, four pageviews, sent the way tracker.js sends them.
+      const agents = [
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:131.0) Gecko/20100101 Firefox/131.0',
+      ];
+      const send = async (ua: string, path: string) => {
+        const res = await fetch(`${stack.apiUrl}/api/analytics/collect`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain', 'user-agent': ua },
+          body: JSON.stringify({ site: site.tracking_code, name: 'pageview', url: `https://shop.example${path}`, referrer: 'https://news.ycombinator.com/item?id=1', width: 1280 }),
+        });
+        expect(res.status).toBe(202);
+      };
+      for (const ua of agents) await send(ua, '/pricing');
+      await send(agents[0]!, '/');
+
+      // The worker flushes the ingest buffer; the dashboard shows today's numbers from raw data.
+      const deadline = Date.now() + 45_000;
+      for (;;) {
+        await page.goto(`/t/${teamId}/sites/${siteId}?range=today`);
+        await page.getByTestId('stat-pageviews').waitFor();
+        if ((await page.getByTestId('stat-pageviews').textContent()) === '4') break;
+        if (Date.now() > deadline) throw new Error(`pageviews stayed at ${await page.getByTestId('stat-pageviews').textContent()}`);
+        await page.waitForTimeout(1500);
+      }
+      expect(await page.getByTestId('stat-visitors').textContent()).toBe('3');
+      await page.getByTestId('breakdown-page').getByRole('button', { name: '/pricing' }).waitFor();
+      await shoot(page, 'site-dashboard');
+
+      // Clicking a row filters the whole dashboard.
+      await page.getByTestId('breakdown-page').getByRole('button', { name: '/pricing' }).click();
+      await page.getByLabel('Active filters').getByText('/pricing').waitFor();
+      await page.waitForFunction(() => document.querySelector('[data-testid=stat-pageviews]')?.textContent === '3');
+      expect(Number(await page.getByTestId('realtime').locator('.tabular-nums').textContent())).toBeGreaterThanOrEqual(1);
+
+      await page.goto(`/t/${teamId}/sites`);
+      await page.getByTestId('site-list').getByText('Shop', { exact: true }).waitFor();
+      await shoot(page, 'sites');
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it('measures the monitors list with 500 monitors and the site dashboard with a year of data', async () => {
+    const db = stack.api.db;
+    const user = await createUser(stack.api, 'Perf');
+    const teamId = await createTeam(stack.api, user, 'business');
+    // Checks of these monitors (if the scheduler picks them up) go nowhere slow: a local server.
+    const target = createServer((_q, r) => r.end('ok'));
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(target.address() as { port: number }).port}/`;
+    const now = new Date();
+    const statuses = ['up', 'up', 'up', 'up', 'up', 'up', 'down', 'degraded', 'paused'] as const;
+    const rows = Array.from({ length: 500 }, (_, i) => ({
+      team_id: teamId,
+      name: `service-${String(i).padStart(3, '0')}`,
+      type: 'http' as const,
+      url: `${url}${i}`,
+      method: 'GET',
+      interval_seconds: 86_400,
+      timeout_ms: 5_000,
+      status: statuses[i % statuses.length]!,
+      enabled: statuses[i % statuses.length] !== 'paused',
+      last_checked_at: now,
+      last_response_time_ms: 40 + (i % 200),
+    }));
+    for (let i = 0; i < rows.length; i += 100) await db.insertInto('monitors').values(rows.slice(i, i + 100)).execute();
+
+    const created = await stack.api.app.inject({ method: 'POST', url: `/api/teams/${teamId}/sites`, headers: bearer(user), payload: { name: 'Big site', domain: 'big.example' } });
+    expect(created.statusCode).toBe(201);
+    const siteId = created.json().id as number;
+    const { valueHash } = await import('../../../packages/db/src/queries/analytics');
+    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const days = Array.from({ length: 366 }, (_, i) => new Date(today.getTime() - (366 - i) * 86_400_000).toISOString().slice(0, 10));
+    await db
+      .insertInto('pageviews_daily')
+      .values(days.map((date, i) => ({ site_id: siteId, date, pageviews: 3000 + ((i * 37) % 900), events: 120, visitors: 1100 + ((i * 13) % 300), visits: 1400, bounces: 600, duration_ms: 1400 * 95_000 })))
+      .execute();
+    const dims: Record<string, string[]> = {
+      page: Array.from({ length: 30 }, (_, k) => `/docs/page-${k}`),
+      entry_page: Array.from({ length: 15 }, (_, k) => `/docs/page-${k}`),
+      exit_page: Array.from({ length: 15 }, (_, k) => `/docs/page-${k}`),
+      referrer: ['Google', 'Hacker News', 'Twitter', 'GitHub', 'Direct / None', 'Reddit', 'DuckDuckGo', 'Bing', 'LinkedIn', 'Newsletter'],
+      utm_source: ['newsletter', 'twitter', 'ads'],
+      browser: ['Chrome', 'Firefox', 'Safari', 'Edge', 'Opera'],
+      os: ['Windows', 'macOS', 'Linux', 'Android', 'iOS'],
+      device: ['desktop', 'mobile', 'tablet'],
+      country: ['DE', 'US', 'FR', 'GB', 'NL', 'SE', 'JP', 'BR', 'IN', 'CA'],
+      event: ['signup', 'download'],
+    };
+    const breakdownRows = days.flatMap((date, d) =>
+      Object.entries(dims).flatMap(([dimension, values]) =>
+        values.map((value, k) => ({ site_id: siteId, dimension, date, value_hash: valueHash(value), value, visitors: 10 + ((d + k * 7) % 90), visits: 12 + k, pageviews: 30 + k, events: dimension === 'event' ? 5 + k : 0 })),
+      ),
+    );
+    for (let i = 0; i < breakdownRows.length; i += 2000) await db.insertInto('pageviews_daily_breakdowns').values(breakdownRows.slice(i, i + 2000)).execute();
+    await db.updateTable('sites').set({ aggregated_through: days.at(-1)! }).where('id', '=', siteId).execute();
+
+    const { context, page } = await newPage(stack);
+    try {
+      await page.goto('/login');
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByLabel('Password').fill(FACTORY_PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL(/\/t\/\d+\/monitors$/);
+      await page.locator('[data-testid=monitor-list] > li:nth-child(500)').waitFor({ timeout: 30_000 });
+      await shoot(page, 'monitors-500');
+
+      // Cold loads in a fresh page of the signed-in context: refresh cookie -> token -> data.
+      for (let run = 0; run < 3; run++) {
+        timings.push(await measure(stack, context, `/t/${teamId}/monitors`, '[data-testid=monitor-list] > li:nth-child(500)', '/t/[teamId]/monitors (500 monitors)'));
+        timings.push(await measure(stack, context, `/t/${teamId}/sites/${siteId}?range=12mo`, '[data-testid=breakdown-page] li button', '/t/[teamId]/sites/[siteId] (12 months)'));
+      }
+      await page.goto(`/t/${teamId}/sites/${siteId}?range=12mo`);
+      await page.locator('[data-testid=breakdown-page] li button').first().waitFor();
+      expect(await page.getByTestId('stat-pageviews').textContent()).toMatch(/^\d+(\.\d)?[kM]$/);
+      await shoot(page, 'site-dashboard-year');
+      for (const path of ['/login', '/register']) timings.push(await measure(stack, await stack.browser.newContext({ baseURL: stack.webUrl }), path, 'form button[type=submit]'));
+      console.log(JSON.stringify(timings, null, 1));
+      expect(timings.every((t) => t.ready_ms > 0 && t.js_transfer_kb > 0)).toBe(true);
+    } finally {
+      await context.close();
+      await new Promise((r) => target.close(r));
     }
   }, 300_000);
 });

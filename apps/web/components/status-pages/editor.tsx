@@ -100,10 +100,10 @@ export function StatusPageEditor({
               return (
                 <li key={c.monitor_id} className="rounded-md border border-border p-3">
                   <p className="mb-2 truncate text-xs text-fg-muted">Monitor: {m?.name ?? `#${c.monitor_id}`} (not shown publicly)</p>
-                  <div className="grid gap-2 sm:grid-cols-[1fr_10rem_auto]">
+                  <div className="grid gap-2 sm:grid-cols-2">
                     <TextField label="Display name" value={c.name} onChange={(e) => setComponents((cs) => cs.map((x, k) => (k === i ? { ...x, name: e.target.value } : x)))} error={form.errors[`components.${i}.name`]} />
                     <TextField label="Group" value={c.group} placeholder="optional" onChange={(e) => setComponents((cs) => cs.map((x, k) => (k === i ? { ...x, group: e.target.value } : x)))} error={form.errors[`components.${i}.group`]} />
-                    <div className="flex items-end gap-1">
+                    <div className="flex items-end justify-end gap-1 sm:col-span-2">
                       <Button variant="ghost" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move ${c.name} up`}>
                         ↑
                       </Button>

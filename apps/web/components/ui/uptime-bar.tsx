@@ -25,14 +25,16 @@ export function UptimeBar({ days, total = 90 }: { days: UptimeDay[]; total?: num
         {padded.map((d, i) => {
           const text = d.date ? `${formatDate(d.date)}: ${d.uptime === null ? 'no data' : formatUptime(d.uptime)}` : 'no data';
           return (
-            <li key={d.date || `pad-${i}`} className={`min-w-0 flex-1 rounded-[2px] ${tone[dayTone(d.uptime)]}`} title={text}>
+            // Narrow screens show the last 30 days; 90 bars would be slivers at 375 px.
+            <li key={d.date || `pad-${i}`} className={`min-w-0 flex-1 rounded-[2px] ${tone[dayTone(d.uptime)]} ${i < padded.length - 30 ? 'hidden sm:block' : ''}`} title={text}>
               <span className="sr-only">{text}</span>
             </li>
           );
         })}
       </ol>
       <div className="mt-1 flex justify-between text-xs text-fg-muted">
-        <span>{total} days ago</span>
+        <span className="hidden sm:inline">{total} days ago</span>
+        <span className="sm:hidden">{Math.min(30, total)} days ago</span>
         <span>today</span>
       </div>
     </div>

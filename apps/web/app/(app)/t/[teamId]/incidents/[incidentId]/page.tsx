@@ -153,7 +153,7 @@ export default function IncidentDetailPage() {
             </Card>
           ) : null}
         </div>
-        <Card title="Affected monitors">
+        <Card title="Affected monitors" className="self-start">
           {incident.monitor_ids.length === 0 ? <p className="text-sm text-fg-muted">None</p> : null}
           <ul className="space-y-1">
             {incident.monitor_ids.map((mid) => (

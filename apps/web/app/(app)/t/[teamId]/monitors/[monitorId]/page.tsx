@@ -218,7 +218,7 @@ export default function MonitorDetailPage() {
                           {c.error ? <p className="mt-1 max-w-xs break-words text-xs text-down">{c.error}</p> : null}
                         </td>
                         <td className="py-1.5 tabular-nums">{c.status_code ?? '—'}</td>
-                        <td className="py-1.5 text-right tabular-nums">{formatMs(c.response_time_ms)}</td>
+                        <td className="whitespace-nowrap py-1.5 text-right tabular-nums">{formatMs(c.response_time_ms)}</td>
                         <td className="whitespace-nowrap py-1.5 pl-4 text-fg-muted" title={formatDateTime(c.checked_at)}>
                           {formatRelative(c.checked_at)}
                         </td>
