@@ -1,6 +1,8 @@
 import { loadConfig } from '@sentrypulse/shared/config';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, cpSync, existsSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +16,7 @@ import {
   resolvedEnvironment,
   ROOT,
 } from './support/compose';
+import { NGINX, renderTemplate } from './support/nginx';
 
 // docker-compose.yml cannot be started here (no Docker engine), so it is checked statically:
 // its structure, its dependency graph, and that its environment resolves into a configuration
@@ -302,5 +305,40 @@ describe('infrastructure/Dockerfile', () => {
     const ignore = readRepoFile('.dockerignore').split('\n');
     for (const entry of ['.env', '**/node_modules', '.git', '**/.next']) expect(ignore).toContain(entry);
     expect(ignore).toContain('!.env.example');
+  });
+});
+
+describe('nginx/nginx.conf as the container runs it', () => {
+  it('passes nginx -t with the template rendered from the compose environment', () => {
+    const env = resolvedEnvironment(services.nginx!, {});
+    const dir = mkdtempSync(join(tmpdir(), 'sp-nginx-conf-'));
+    try {
+      mkdirSync(join(dir, 'conf.d'));
+      // Debian's modules-enabled/*.conf load "modules/<name>.so" relative to the prefix.
+      if (existsSync('/usr/lib/nginx/modules')) symlinkSync('/usr/lib/nginx/modules', join(dir, 'modules'));
+      cpSync(join(ROOT, 'nginx/snippets'), join(dir, 'snippets'), { recursive: true });
+      // Compose's service names do not resolve outside Docker; everything else is as deployed.
+      const vars = { ...env, API_UPSTREAM: env.API_UPSTREAM!.replace(/^api:/, '127.0.0.1:'), WEB_UPSTREAM: env.WEB_UPSTREAM!.replace(/^web:/, '127.0.0.1:'), NGINX_CACHE_DIR: join(dir, 'cache') };
+      expect(env.API_UPSTREAM).toBe('api:4000');
+      writeFileSync(join(dir, 'conf.d/sentrypulse.conf'), renderTemplate(vars));
+      const main = readRepoFile('nginx/nginx.conf')
+        .replace('user nginx;', 'user nobody nogroup;')
+        .replace('/var/run/nginx.pid', join(dir, 'nginx.pid'))
+        .replace('/etc/nginx/conf.d/sentrypulse.conf', join(dir, 'conf.d/sentrypulse.conf'));
+      writeFileSync(join(dir, 'nginx.conf'), main);
+      // error_log /dev/stderr must be openable: give nginx a file as its stderr.
+      const errFile = join(dir, 'stderr.log');
+      const fd = openSync(errFile, 'w');
+      try {
+        execFileSync(NGINX!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', fd] });
+      } catch (err) {
+        throw new Error(`nginx -t failed:\n${readFileSync(errFile, 'utf8')}`, { cause: err });
+      } finally {
+        closeSync(fd);
+      }
+      expect(readFileSync(errFile, 'utf8')).toContain('test is successful');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
