@@ -111,10 +111,10 @@ describe('uptimeBar', () => {
     expect(bar.uptime).toBe(98); // 88200/90000 = 98 %, while the mean of the daily percents is 75 %
   });
 
-  it('leaves maintenance out of both sides of the ratio', () => {
-    const bar = uptimeBar([{ date: '2026-11-29', monitored_seconds: 86_400, downtime_seconds: 864, maintenance_seconds: 43_200 }], today);
-    expect(bar.days[89]!.uptime).toBe(98); // 864 s down of 43,200 counted
-    const allMaintenance = uptimeBar([{ date: '2026-11-29', monitored_seconds: 86_400, downtime_seconds: 0, maintenance_seconds: 86_400 }], today);
+  it('counts only monitored time (the engine already leaves maintenance out of it)', () => {
+    const bar = uptimeBar([{ date: '2026-11-29', monitored_seconds: 43_200, downtime_seconds: 864, maintenance_seconds: 43_200 }], today);
+    expect(bar.days[89]!.uptime).toBe(98); // 864 s down of 43,200 monitored
+    const allMaintenance = uptimeBar([{ date: '2026-11-29', monitored_seconds: 0, downtime_seconds: 0, maintenance_seconds: 86_400 }], today);
     expect(allMaintenance.days[89]!.uptime).toBeNull();
   });
 

@@ -54,7 +54,11 @@ export function overallStatus(f: PageFacts): OverallStatus {
   return 'operational';
 }
 
-/** One monitor_daily row: seconds monitored, confirmed down and under maintenance that day. */
+/**
+ * One monitor_daily row. As the monitoring engine writes it (uptimeFigures in packages/shared),
+ * `monitored_seconds` already leaves maintenance out, and `downtime_seconds` is confirmed
+ * downtime outside maintenance.
+ */
 export interface DailyRollup {
   /** YYYY-MM-DD (UTC) */
   date: string;
@@ -86,14 +90,14 @@ export function dateRange(today: Date, days: number): string[] {
 export interface UptimeBar {
   days: UptimeDay[];
   uptime: number | null;
-  /** Seconds counted (monitored minus maintenance) and of those, seconds up. */
+  /** Seconds monitored (maintenance excluded) and of those, seconds up. */
   countedSeconds: number;
   upSeconds: number;
 }
 
 /**
  * The bar of one component: one entry per day (oldest first) and the uptime over the whole range.
- * Uptime is time-based: (monitored - maintenance - downtime) / (monitored - maintenance), so
+ * Uptime is time-based, (monitored - downtime) / monitored, the engine's own rule (ADR 0012), so
  * planned maintenance neither counts for nor against it. Days with nothing monitored (monitor not
  * created yet, paused or in maintenance all day) are null ("no data"), not 100 %. The range sums
  * seconds; it is not an average of daily percentages.
@@ -104,7 +108,7 @@ export function uptimeBar(rollups: DailyRollup[], today: Date, days = 90): Uptim
   let up = 0;
   const out = dateRange(today, days).map((date): UptimeDay => {
     const r = byDate.get(date);
-    const dayCounted = r ? Math.max(0, r.monitored_seconds - r.maintenance_seconds) : 0;
+    const dayCounted = r ? Math.max(0, r.monitored_seconds) : 0;
     if (!r || dayCounted <= 0) return { date, uptime: null, downtime_seconds: null };
     const down = Math.min(Math.max(0, r.downtime_seconds), dayCounted);
     counted += dayCounted;

@@ -40,4 +40,4 @@ export async function invalidateStatusPagesForTeam(redis: RedisIncr, prefix: str
 }
 
 /** How long a cached public page may live without any invalidation. */
-export const STATUS_PAGE_CACHE_TTL_SECONDS = 30;
+export const STATUS_PAGE_CACHE_TTL_SECONDS = 15;
