@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@sentrypulse/shared/config';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
 import { createTeam, insertMonitor, waitFor } from '../monitoring/test-support';
 import { alertRows, enqueueEvents, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from './test-support';
@@ -69,6 +69,11 @@ beforeAll(async () => {
   smtp = await startSmtp();
   ctx = createWorkerContext(loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' }), pino({ level: 'silent' }));
 }, 60_000);
+
+// Each test starts from no worker at all, so the one it kills is the one holding the job.
+afterEach(async () => {
+  for (const c of children) await kill(c);
+});
 
 afterAll(async () => {
   for (const c of children) await kill(c);

@@ -76,47 +76,45 @@ export async function loadAlertInput(
   channelName: string,
 ): Promise<AlertInput> {
   const teamId = alert.team_id;
-  const event = alert.event_id !== null
-    ? await db.selectFrom('incident_events').selectAll().where('id', '=', String(alert.event_id)).where('team_id', '=', teamId).executeTakeFirst()
-    : undefined;
-  const incident = alert.incident_id !== null
-    ? await db
-        .selectFrom('incidents')
-        .select(['id', 'title', 'status', 'severity', 'started_at', 'resolved_at'])
-        .where('id', '=', alert.incident_id)
-        .where('team_id', '=', teamId)
-        .executeTakeFirst()
-    : undefined;
-  const monitor = alert.monitor_id !== null
-    ? await db
-        .selectFrom('monitors')
-        .select(['id', 'name', 'type', 'url', 'host', 'port', 'status', 'last_error', 'cert_expires_at'])
-        .where('id', '=', alert.monitor_id)
-        .where('team_id', '=', teamId)
-        .executeTakeFirst()
-    : undefined;
-  let statusCode: number | null = null;
-  if (monitor && alert.event_type === 'incident.opened') {
-    const last = await db
-      .selectFrom('monitor_checks')
-      .select('status_code')
-      .where('monitor_id', '=', monitor.id)
-      .where('status', '=', 'down')
-      .orderBy('checked_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    statusCode = last?.status_code ?? null;
-  }
-  let update: AlertInput['update'] = null;
-  if (event?.update_id != null) {
-    const u = await db
-      .selectFrom('incident_updates')
-      .select(['status', 'message'])
-      .where('id', '=', event.update_id)
-      .where('team_id', '=', teamId)
-      .executeTakeFirst();
-    if (u) update = u;
-  }
+  // Independent reads in parallel: the delivery latency is a chain of round trips.
+  const [event, incident, monitor] = await Promise.all([
+    alert.event_id !== null
+      ? db.selectFrom('incident_events').selectAll().where('id', '=', String(alert.event_id)).where('team_id', '=', teamId).executeTakeFirst()
+      : undefined,
+    alert.incident_id !== null
+      ? db
+          .selectFrom('incidents')
+          .select(['id', 'title', 'status', 'severity', 'started_at', 'resolved_at'])
+          .where('id', '=', alert.incident_id)
+          .where('team_id', '=', teamId)
+          .executeTakeFirst()
+      : undefined,
+    alert.monitor_id !== null
+      ? db
+          .selectFrom('monitors')
+          .select(['id', 'name', 'type', 'url', 'host', 'port', 'status', 'last_error', 'cert_expires_at'])
+          .where('id', '=', alert.monitor_id)
+          .where('team_id', '=', teamId)
+          .executeTakeFirst()
+      : undefined,
+  ]);
+  const [last, u] = await Promise.all([
+    monitor && alert.event_type === 'incident.opened'
+      ? db
+          .selectFrom('monitor_checks')
+          .select('status_code')
+          .where('monitor_id', '=', monitor.id)
+          .where('status', '=', 'down')
+          .orderBy('checked_at', 'desc')
+          .limit(1)
+          .executeTakeFirst()
+      : undefined,
+    event?.update_id != null
+      ? db.selectFrom('incident_updates').select(['status', 'message']).where('id', '=', event.update_id).where('team_id', '=', teamId).executeTakeFirst()
+      : undefined,
+  ]);
+  const statusCode = last?.status_code ?? null;
+  const update: AlertInput['update'] = u ?? null;
   return {
     eventType: alert.event_type,
     teamId,

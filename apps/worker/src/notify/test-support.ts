@@ -74,6 +74,12 @@ export async function insertIncidentEvent(
   return { eventId: Number(ev.insertId), incidentId: id };
 }
 
+/** A long-lived producer of 'incident-event' jobs, like the monitoring engine's queue. */
+export function eventProducer(ctx: WorkerContext): { enqueue(eventIds: number[]): Promise<void>; close(): Promise<void> } {
+  const q = new Queue(NOTIFY_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+  return { enqueue: (ids) => enqueueIncidentEvents(q, ids), close: () => q.close() };
+}
+
 /** Enqueues 'incident-event' jobs exactly as the monitoring engine does. */
 export async function enqueueEvents(ctx: WorkerContext, eventIds: number[]): Promise<void> {
   const q = new Queue(NOTIFY_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
