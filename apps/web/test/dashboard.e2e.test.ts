@@ -371,6 +371,15 @@ describe('dashboard in a real browser', () => {
       await page.locator('[data-testid=breakdown-page] li button').first().waitFor();
       expect(await page.getByTestId('stat-pageviews').textContent()).toMatch(/^\d+(\.\d)?[kM]$/);
       await shoot(page, 'site-dashboard-year');
+      // Dark mode follows prefers-color-scheme when no theme was chosen.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.reload();
+      await page.locator('[data-testid=breakdown-page] li button').first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+      await shoot(page, 'site-dashboard-dark');
+      await page.goto(`/t/${teamId}/monitors`);
+      await page.locator('[data-testid=monitor-list] > li:nth-child(500)').waitFor();
+      await shoot(page, 'monitors-dark');
       for (const path of ['/login', '/register']) timings.push(await measure(stack, await stack.browser.newContext({ baseURL: stack.webUrl }), path, 'form button[type=submit]'));
       console.log(JSON.stringify(timings, null, 1));
       expect(timings.every((t) => t.ready_ms > 0 && t.js_transfer_kb > 0)).toBe(true);

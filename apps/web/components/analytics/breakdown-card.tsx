@@ -160,7 +160,7 @@ export function BreakdownCard({
         <h2 className="text-sm font-semibold">{title}</h2>
         {tabs.length > 1 ? <Tabs label={`${title} by`} value={active} onChange={setActive} options={tabs.map((t) => ({ value: t.property, label: t.label }))} /> : null}
       </header>
-      <div className="flex min-h-[19rem] flex-1 flex-col p-3">
+      <div className="flex flex-1 flex-col p-3 md:min-h-[19rem]">
         <div className="mb-1 flex justify-between px-2 text-xs text-fg-muted">
           <span>{tab.label}</span>
           <span>{metric === 'events' ? 'Events' : 'Visitors'}</span>
