@@ -10,6 +10,7 @@ import {
   maintenanceByMonitor,
   outagesByMonitor,
   type Db,
+  type MonitorCheckRow,
   type MonitorRow,
 } from '@sentrypulse/db';
 import {
@@ -281,14 +282,22 @@ export async function listChecks(
   await mustFind(deps.db, team.id, id);
   const cursor = parseCheckCursor(q.cursor);
   if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw new BadRequest('from must not be after to.');
-  let query = deps.db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', id).where('team_id', '=', team.id);
-  if (q.from) query = query.where('checked_at', '>=', new Date(q.from));
-  if (q.to) query = query.where('checked_at', '<=', new Date(q.to));
-  if (q.status) query = query.where('status', '=', q.status);
+  const conditions = [sql`monitor_id = ${id}`, sql`team_id = ${team.id}`];
+  if (q.from) conditions.push(sql`checked_at >= ${new Date(q.from)}`);
+  if (q.to) conditions.push(sql`checked_at <= ${new Date(q.to)}`);
+  if (q.status) conditions.push(sql`status = ${q.status}`);
   if (cursor) {
-    query = query.where((eb) => eb.or([eb('checked_at', '<', cursor.at), eb.and([eb('checked_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+    // The plain upper bound keeps this a range scan; the OR only breaks ties inside one millisecond.
+    conditions.push(sql`checked_at <= ${cursor.at}`, sql`(checked_at < ${cursor.at} OR id < ${cursor.id})`);
   }
-  const rows = await query.orderBy('checked_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+  // FORCE INDEX: with only an upper bound, MariaDB's ORDER BY … LIMIT heuristic picks a `ref` scan
+  // on monitor_id alone and walks every newer check (200 ms at 90 days); the range scan is ~2 ms.
+  const result = await sql<MonitorCheckRow>`
+    SELECT * FROM monitor_checks FORCE INDEX (monitor_checks_monitor_time_idx)
+    WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY checked_at DESC, id DESC
+    LIMIT ${q.limit + 1}`.execute(deps.db);
+  const rows = result.rows;
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {

@@ -1,6 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { uptimeFigures, type Interval } from '@sentrypulse/shared';
-import type { Database } from '../schema';
+import type { Database, MonitorChecksTable } from '../schema';
+
+export type MonitorCheckRow = Selectable<MonitorChecksTable>;
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
