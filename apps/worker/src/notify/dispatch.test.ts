@@ -342,4 +342,35 @@ describe('alert dispatch', () => {
     expect(hook.requests).toHaveLength(0);
     await waitFor(() => database.db.selectFrom('failed_jobs').selectAll().where('job_id', '=', `alert-${row!.id}`).executeTakeFirst());
   });
+  it('tells an incident update with its message, and a certificate about to expire with the days left', async () => {
+    const { teamId, monitorId } = await teamWithMonitor();
+    const ch = await insertChannel(database.db, teamId, 'email', { to: ['oncall@example.test'] });
+    await routeMonitor(database.db, teamId, monitorId, [ch]);
+    const { incidentId } = await insertIncidentEvent(database.db, teamId, monitorId);
+    const u = await database.db
+      .insertInto('incident_updates')
+      .values({ incident_id: incidentId, team_id: teamId, status: 'identified', message: 'A bad deploy; rolling back.' })
+      .executeTakeFirstOrThrow();
+    await database.db.updateTable('incidents').set({ status: 'identified' }).where('id', '=', incidentId).execute();
+    const upd = await database.db
+      .insertInto('incident_events')
+      .values({ team_id: teamId, incident_id: incidentId, monitor_id: monitorId, update_id: Number(u.insertId), type: 'incident.updated' })
+      .executeTakeFirstOrThrow();
+    await database.db.updateTable('monitors').set({ cert_expires_at: new Date(Date.now() + 6.5 * 86_400_000) }).where('id', '=', monitorId).execute();
+    const cert = await database.db
+      .insertInto('incidents')
+      .values({ team_id: teamId, monitor_id: monitorId, kind: 'certificate', title: 'Certificate expires soon', severity: 'minor', started_at: new Date() })
+      .executeTakeFirstOrThrow();
+    const certEvent = await database.db
+      .insertInto('incident_events')
+      .values({ team_id: teamId, incident_id: Number(cert.insertId), monitor_id: monitorId, type: 'certificate.expiring' })
+      .executeTakeFirstOrThrow();
+    // the opened event of this incident is not enqueued: only the two under test
+    await enqueueEvents(ctx, [Number(upd.insertId), Number(certEvent.insertId)]);
+    await waitFor(async () => smtp.mails.length === 2);
+    const subjects = smtp.mails.map((m) => m.subject).sort();
+    expect(subjects).toEqual(['CERT EXPIRING: api.example.com — in 6 days', 'UPDATE: Monitor is down — identified']);
+    const update = smtp.mails.find((m) => m.subject?.startsWith('UPDATE'))!;
+    expect(update.text).toContain('Update: A bad deploy; rolling back.');
+  });
 });
