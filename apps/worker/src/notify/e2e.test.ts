@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('monitoring engine → alerts', () => {
-  it('target goes down: each channel gets "opened" once; it recovers: each gets "resolved" once; nothing more', async () => {
+  it('target goes down: each channel gets "opened" once; it recovers: each gets "resolved" once; flapping sends one message per transition', async () => {
     const teamId = await createTeam(database.db);
     const target = await switchableTarget();
     const monitorId = await insertMonitor(database.db, teamId, { name: 'Checkout API', url: target.url, confirmations: 2 });
@@ -99,8 +99,24 @@ describe('monitoring engine → alerts', () => {
       ['incident.resolved', 'sent'],
       ['incident.resolved', 'sent'],
     ]);
+
+    // Flapping: down and up twice more. Each transition is one incident event and one message per
+    // channel, never one per failing check.
+    for (let i = 0; i < 2; i++) {
+      target.mode = 'fail';
+      await waitFor(async () => (await database.db.selectFrom('incidents').select('id').where('monitor_id', '=', monitorId).where('status', '<>', 'resolved').executeTakeFirst()) !== undefined, 15_000);
+      target.mode = 'ok';
+      await waitFor(async () => (await database.db.selectFrom('incidents').select('id').where('monitor_id', '=', monitorId).where('status', '<>', 'resolved').executeTakeFirst()) === undefined, 15_000);
+    }
+    const events = await database.db.selectFrom('incident_events').select(['id', 'type']).where('monitor_id', '=', monitorId).orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(['incident.opened', 'incident.resolved', 'incident.opened', 'incident.resolved', 'incident.opened', 'incident.resolved']);
+    await waitFor(async () => hook.verified().length === 6 && telegram.requests.length === 6 && smtp.mails.length === 6, 20_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([hook.requests.length, telegram.requests.length, smtp.mails.length]).toEqual([6, 6, 6]);
+    expect(hook.verified().map((v) => v.payload.type)).toEqual(events.map((e) => e.type));
+    expect(hook.uniqueIds()).toHaveLength(6);
     await syncMonitorSchedule(q, { id: monitorId, enabled: false, interval_seconds: 1 });
     await q.close();
     await target.close();
-  }, 60_000);
+  }, 90_000);
 });
