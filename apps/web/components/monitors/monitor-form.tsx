@@ -1,6 +1,7 @@
 'use client';
 import { DnsRecordType, HttpMethod, MonitorType, Severity, type Monitor } from '@sentrypulse/shared';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useChannels } from '../../lib/api/channels';
 import { useZodForm } from '../../lib/forms';
 import { Button } from '../ui/button';
 import { Card } from '../ui/card';
@@ -17,11 +18,13 @@ const TYPE_LABEL: Record<MonitorType, string> = {
 /** Create or edit any monitor type; validated with the shared schema, errors shown inline. */
 export function MonitorForm({
   monitor,
+  teamId,
   minInterval,
   onSubmit,
   submitLabel,
 }: {
   monitor?: Monitor;
+  teamId: number;
   minInterval: number;
   onSubmit: (body: Record<string, unknown>) => Promise<void>;
   submitLabel: string;
@@ -40,6 +43,12 @@ export function MonitorForm({
     onChange: (e: { target: { value: string } }) => set(k, e.target.value as never),
     error: form.errors[k],
   });
+  // New monitors alert the team's default channels unless the user picks others (SPEC 4.4).
+  const channels = useChannels(editing ? null : teamId);
+  const [channelIds, setChannelIds] = useState<number[] | null>(null);
+  useEffect(() => {
+    if (channels.data && channelIds === null) setChannelIds(channels.data.items.filter((c) => c.is_default).map((c) => c.id));
+  }, [channels.data, channelIds]);
   const headerError = Object.entries(form.errors).find(([k]) => k.startsWith('headers'))?.[1];
 
   return (
@@ -49,7 +58,7 @@ export function MonitorForm({
       onSubmit={(e) => {
         e.preventDefault();
         const body = monitorBodyFromForm(f, editing);
-        void form.submit(editing ? body : { type: f.type, ...body });
+        void form.submit(editing ? body : { type: f.type, ...body, ...(channelIds ? { channel_ids: channelIds } : {}) });
       }}
     >
       <Card title="What to check">
@@ -130,6 +139,21 @@ export function MonitorForm({
           </SelectField>
         </div>
       </Card>
+      {!editing && channels.data && channels.data.items.length > 0 ? (
+        <Card title="Alert through">
+          <fieldset className="space-y-1">
+            <legend className="sr-only">Notification channels</legend>
+            {channels.data.items.map((c) => (
+              <Checkbox
+                key={c.id}
+                label={`${c.name} (${c.type})`}
+                checked={channelIds?.includes(c.id) ?? false}
+                onChange={(e) => setChannelIds((ids) => (e.target.checked ? [...(ids ?? []), c.id] : (ids ?? []).filter((x) => x !== c.id)))}
+              />
+            ))}
+          </fieldset>
+        </Card>
+      ) : null}
       <FormError message={form.formError ?? (Object.keys(form.errors).length ? 'Some fields need attention.' : null)} />
       <div>
         <Button type="submit" busy={form.submitting}>

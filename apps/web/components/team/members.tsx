@@ -1,6 +1,7 @@
 'use client';
 import { canAssignRole, type Member, type Role, type Team } from '@sentrypulse/shared';
 import { useState } from 'react';
+import { useSWRConfig } from 'swr';
 import { Badge, Card } from '../ui/card';
 import { Button } from '../ui/button';
 import { useConfirm } from '../ui/confirm';
@@ -8,7 +9,7 @@ import { FormError } from '../ui/field';
 import { ErrorState, SkeletonRows } from '../ui/states';
 import { messageOf } from '../../lib/api/errors';
 import { useMe, useMembers } from '../../lib/api/hooks';
-import { changeRole, removeMember } from '../../lib/api/teams';
+import { changeRole, removeMember, teamPaths, transferOwnership } from '../../lib/api/teams';
 import { formatDate } from '../../lib/format';
 import { can } from '@sentrypulse/shared';
 
@@ -18,6 +19,19 @@ export function MembersCard({ team }: { team: Team }) {
   const [dialog, confirm] = useConfirm();
   const [actionError, setActionError] = useState<string | null>(null);
   const manage = can(team.role, 'members.manage');
+  const swr = useSWRConfig();
+
+  async function onTransfer(m: Member) {
+    const ok = await confirm({ title: `Make ${m.name} the owner?`, body: 'You become an admin. Only the new owner can change the plan or delete the team.', confirmLabel: 'Transfer ownership', danger: true });
+    if (!ok) return;
+    setActionError(null);
+    try {
+      await transferOwnership(team.id, m.user_id);
+      await Promise.all([mutate(), swr.mutate(teamPaths.list)]);
+    } catch (err) {
+      setActionError(messageOf(err));
+    }
+  }
 
   async function onRole(m: Member, role: Role) {
     setActionError(null);
@@ -79,6 +93,11 @@ export function MembersCard({ team }: { team: Team }) {
                       <option value="admin">admin</option>
                       <option value="member">member</option>
                     </select>
+                    {can(team.role, 'team.transfer') ? (
+                      <Button variant="ghost" onClick={() => onTransfer(m)}>
+                        Make owner
+                      </Button>
+                    ) : null}
                     <Button variant="ghost" onClick={() => onRemove(m)} aria-label={`Remove ${m.name}`}>
                       Remove
                     </Button>

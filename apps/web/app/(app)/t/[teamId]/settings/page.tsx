@@ -8,6 +8,7 @@ import { MembersCard } from '@/components/team/members';
 import { PlanCard } from '@/components/team/plan';
 import { Button } from '@/components/ui/button';
 import { Card, PageHeader } from '@/components/ui/card';
+import { SkeletonRows } from '@/components/ui/states';
 import { useConfirm } from '@/components/ui/confirm';
 import { FormError, TextField } from '@/components/ui/field';
 import { messageOf } from '@/lib/api/errors';
@@ -31,7 +32,7 @@ export default function TeamSettingsPage() {
     await mutate(teamPaths.list);
     setSaved(true);
   });
-  if (!team) return null;
+  if (!team) return <SkeletonRows rows={4} height="h-32" />;
   const canRename = can(team.role, 'team.update');
 
   return (

@@ -15,13 +15,14 @@ export default function EditMonitorPage() {
   const { data, error, mutate } = useMonitor(teamId, id);
   const router = useRouter();
   const swr = useSWRConfig();
-  if (!teamId || !team) return null;
+  if (!teamId || !team) return <SkeletonRows rows={4} height="h-32" />;
   if (error && !data) return <ErrorState error={error} onRetry={() => mutate()} />;
   if (!data) return <SkeletonRows rows={6} />;
   return (
     <>
       <PageHeader title={`Edit ${data.name}`} />
       <MonitorForm
+        teamId={teamId}
         monitor={data}
         minInterval={team.limits.min_interval_seconds}
         submitLabel="Save changes"
