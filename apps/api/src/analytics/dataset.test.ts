@@ -431,3 +431,28 @@ describe('stats: bad input', () => {
     }
   });
 });
+
+describe('breakdowns merging rollups and today', () => {
+  it('ranks exactly when a value low in the rolled-up days leads today', async () => {
+    const s = await createSiteFixture(t, { domain: 'rank.example.org' });
+    const send = async (at: string, path: string, visitor: number) => {
+      t.app.analytics.clock = () => Date.parse(at);
+      const res = await collect(t.app, { site: s.code, name: 'pageview', url: `https://rank.example.org${path}` }, { ip: `8.8.4.${visitor}` });
+      expect(res.statusCode).toBe(202);
+    };
+    // Yesterday: /a by 3 visitors, /b by 2, /c by 1. Today: /c by 5 more.
+    let v = 1;
+    for (const [path, n] of [['/a', 3], ['/b', 2], ['/c', 1]] as const) for (let i = 0; i < n; i++) await send('2026-03-02T09:00:00Z', path, v++);
+    for (let i = 0; i < 5; i++) await send('2026-03-03T09:00:00Z', '/c', 100 + i);
+    await drain.drain(t.app);
+    t.app.analytics.clock = () => Date.parse('2026-03-03T12:00:00Z');
+    const h = (limit: number) =>
+      t.app.inject({ method: 'GET', url: `/api/teams/${s.teamId}/sites/${s.siteId}/breakdown?property=page&from=2026-03-02&to=2026-03-03&limit=${limit}`, headers: bearer(s.owner) });
+    const before = [(await h(1)).json().items, (await h(2)).json().items];
+    expect(before[1].map((i: { value: string; visitors: number }) => [i.value, i.visitors])).toEqual([['/c', 6], ['/a', 3]]);
+
+    const agg = (await findSiteForAggregation(t.db, s.siteId))!;
+    expect(await aggregatePendingDays(t.db, agg, Date.parse('2026-03-03T12:00:00Z'))).toEqual(['2026-03-02']);
+    expect([(await h(1)).json().items, (await h(2)).json().items]).toEqual(before);
+  });
+});

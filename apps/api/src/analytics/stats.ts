@@ -164,9 +164,24 @@ export async function breakdown(
   const raw = parts.raw ? await breakdownFromRaw(db, rawScope(site, parts.raw.from, parts.raw.to, filters), dimension) : [];
   for (const r of raw) addRow(merged, r);
   if (parts.rollup) {
-    // The rollup's top rows plus the raw days' values, so the merged ranking is exact.
-    const rolled = await breakdownFromRollups(db, site.id, dimension, parts.rollup.from, parts.rollup.to, limit, [...merged.keys()]);
-    for (const r of rolled) addRow(merged, r);
+    const top = await breakdownFromRollups(db, site.id, dimension, parts.rollup.from, parts.rollup.to, limit);
+    const rawOnly = new Map(merged);
+    for (const r of top) addRow(merged, r);
+    // Exact top N: a value outside the rollup's top N has at most the smallest rollup visitors
+    // seen (m). Only raw values that could still reach the N-th merged score need their rollup
+    // figures fetched — usually none, because today's counts are small next to past days'.
+    if (top.length === limit) {
+      const m = top[top.length - 1]!.visitors;
+      const ranked = [...merged.values()].sort(rank);
+      const threshold = ranked.length >= limit ? ranked[limit - 1]!.visitors : 0;
+      const inTop = new Set(top.map((r) => r.value));
+      const candidates = [...rawOnly.values()].filter((r) => !inTop.has(r.value) && r.visitors + m >= threshold).map((r) => r.value);
+      if (candidates.length) {
+        for (const r of await breakdownFromRollups(db, site.id, dimension, parts.rollup.from, parts.rollup.to, candidates.length, candidates, true)) {
+          addRow(merged, r);
+        }
+      }
+    }
   }
   return [...merged.values()]
     .sort(rank)

@@ -220,8 +220,9 @@ export async function dailyTotalsFromRollups(db: Db, siteId: number, from: strin
 
 /**
  * Top values of a dimension over a date range from the rollups, summed across days (visitors
- * are the sum of daily visitors). `alsoValues` are fetched even when outside the top `limit`,
- * so a caller merging raw days in can rank exactly.
+ * are the sum of daily visitors). With `onlyValues`, the figures of exactly those values.
+ * Grouping is by the 16-byte hash only (a small in-memory temporary table); the value text is
+ * fetched afterwards by primary key for the rows returned.
  */
 export async function breakdownFromRollups(
   db: Db,
@@ -230,12 +231,15 @@ export async function breakdownFromRollups(
   from: string,
   to: string,
   limit: number,
-  alsoValues: string[] = [],
+  onlyValues?: string[],
+  only = false,
 ): Promise<BreakdownRow[]> {
-  const base = db
+  if (only && (!onlyValues || onlyValues.length === 0)) return [];
+  let q = db
     .selectFrom('pageviews_daily_breakdowns')
     .select([
-      sql<string>`MIN(value)`.as('value'),
+      'value_hash',
+      sql<Date>`MAX(date)`.as('last_date'),
       sql<number>`SUM(visitors)`.as('visitors'),
       sql<number>`SUM(visits)`.as('visits'),
       sql<number>`SUM(pageviews)`.as('pageviews'),
@@ -246,17 +250,24 @@ export async function breakdownFromRollups(
     .where('date', '>=', sql<Date>`${from}`)
     .where('date', '<=', sql<Date>`${to}`)
     .groupBy('value_hash');
-  const top = await base
+  if (only) q = q.where('value_hash', 'in', onlyValues!.map(valueHash));
+  const rows = await q
     .orderBy(sql`SUM(visitors)`, 'desc')
     .orderBy(sql`SUM(pageviews)`, 'desc')
     .orderBy(sql`SUM(events)`, 'desc')
     .limit(limit)
     .execute();
-  const seen = new Set(top.map((r) => r.value));
-  const missing = alsoValues.filter((v) => !seen.has(v));
-  const extra = missing.length ? await base.where('value_hash', 'in', missing.map(valueHash)).execute() : [];
-  return [...top, ...extra].map((r) => ({
-    value: r.value,
+  if (rows.length === 0) return [];
+  const texts = await db
+    .selectFrom('pageviews_daily_breakdowns')
+    .select(['value_hash', 'value'])
+    .where('site_id', '=', siteId)
+    .where('dimension', '=', dimension)
+    .where((eb) => eb.or(rows.map((r) => eb.and([eb('date', '=', r.last_date), eb('value_hash', '=', r.value_hash)]))))
+    .execute();
+  const byHash = new Map(texts.map((t) => [t.value_hash.toString('hex'), t.value]));
+  return rows.map((r) => ({
+    value: byHash.get(r.value_hash.toString('hex')) ?? '',
     visitors: num(r.visitors),
     visits: num(r.visits),
     pageviews: num(r.pageviews),
