@@ -11,7 +11,7 @@ import {
 } from '@sentrypulse/db';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { WorkerContext } from '../context';
-import { counter } from '../metrics';
+import { counter, watchWorker } from '../metrics';
 import type { RunningModule, WorkerModule } from '../module';
 import { deliver, failAlert, fanOut } from './dispatcher';
 import { createProviders } from './providers';
@@ -107,6 +107,7 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
         { connection: ctx.bullConnection(), prefix: ctx.bullPrefix, concurrency: 20, maxStalledCount: 5, ...timings },
       );
       fanout.on('error', (err) => ctx.log.warn({ err: err.message }, 'notify worker error'));
+      watchWorker(fanout, NOTIFY_QUEUE);
 
       const delivery = new Worker<DeliveryJobData>(
         ALERTS_QUEUE,
@@ -138,9 +139,11 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
         },
       );
       delivery.on('error', (err) => ctx.log.warn({ err: err.message }, 'alerts worker error'));
+      watchWorker(delivery, ALERTS_QUEUE);
       // Final failures (attempts used up, permanent, or stalled too often) become dead letters.
       delivery.on('failed', (job, err) => {
         if (!job || !isFinal(job, err)) return;
+        ctx.log.warn({ jobId: job.id, err: err.message }, 'alert delivery failed for good');
         void (async () => {
           const alertId = job.data.alert_id;
           await failAlert(ctx.db, alertId, err.message);
