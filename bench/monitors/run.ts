@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     'api-monitors': { type: 'string', default: '20000' },
     'skip-api': { type: 'boolean', default: false },
     'skip-checks': { type: 'boolean', default: false },
+    timeline: { type: 'boolean', default: false },
   },
 });
 
@@ -183,6 +184,17 @@ async function benchChecks(n: number, durationS: number, intervalS: number) {
       expectedSlots += expected;
       missed += Math.max(0, expected - got);
       duplicates -= got;
+    }
+    if (args.timeline) {
+      // p99 lateness per 5 s of slots: shows whether the tail is steady or comes in bursts.
+      const buckets = new Map<number, number[]>();
+      for (const r of rows.rows) {
+        const b = Math.floor((r.scheduled_at.getTime() - ws) / 5000);
+        const list = buckets.get(b) ?? [];
+        list.push(r.checked_at.getTime() - r.scheduled_at.getTime());
+        buckets.set(b, list);
+      }
+      console.log([...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([b, l]) => `${b * 5}s:${quantile(l.sort((x, y) => x - y), 0.99)}`).join(' '));
     }
     const seconds = (we - ws) / 1000;
     const cpuPct = cpu0 && cpu1 ? ((cpu1.cpuMs - cpu0.cpuMs) / (we - ws)) * 100 : NaN;
