@@ -223,7 +223,8 @@ describe('collect: rate limits', () => {
   });
 
   it('answers 429 with Retry-After past the per-IP limit, and other IPs go on', async () => {
-    t.app.analytics.limiter.limits = { ...DEFAULT_COLLECT_LIMITS, perIp: 5 };
+    // A 10-minute window, so a window boundary cannot fall inside the test.
+    t.app.analytics.limiter.limits = { ...DEFAULT_COLLECT_LIMITS, perIp: 5, windowMs: 600_000 };
     const before = await rawCount();
     const codes = [];
     for (let i = 0; i < 7; i++) codes.push((await collect(t.app, ok(), { ip: '203.0.113.20' })).statusCode);
@@ -238,7 +239,7 @@ describe('collect: rate limits', () => {
 
   it('limits per site', async () => {
     const s = await createSiteFixture(t, { domain: 'busy.example.org' });
-    t.app.analytics.limiter.limits = { ...DEFAULT_COLLECT_LIMITS, perSite: 3 };
+    t.app.analytics.limiter.limits = { ...DEFAULT_COLLECT_LIMITS, perSite: 3, windowMs: 600_000 };
     const body = { site: s.code, name: 'pageview', url: 'https://busy.example.org/' };
     const codes = [];
     for (let i = 0; i < 5; i++) codes.push((await collect(t.app, body, { ip: `203.0.113.${30 + i}` })).statusCode);
