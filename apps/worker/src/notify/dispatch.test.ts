@@ -1,4 +1,4 @@
-import { ALERTS_QUEUE } from '@sentrypulse/db';
+import { ALERTS_QUEUE, sql } from '@sentrypulse/db';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Queue } from 'bullmq';
@@ -372,5 +372,24 @@ describe('alert dispatch', () => {
     expect(subjects).toEqual(['CERT EXPIRING: api.example.com — in 6 days', 'UPDATE: Monitor is down — identified']);
     const update = smtp.mails.find((m) => m.subject?.startsWith('UPDATE'))!;
     expect(update.text).toContain('Update: A bad deploy; rolling back.');
+  });
+  it('retries a fan-out that failed on the database (the engine enqueues without retry options)', async () => {
+    const { teamId, monitorId } = await teamWithMonitor();
+    const ch = await insertChannel(database.db, teamId, 'webhook', { url: `${hook.url}/hooks/fanout-retry`, secret });
+    await routeMonitor(database.db, teamId, monitorId, [ch]);
+    const { eventId } = await insertIncidentEvent(database.db, teamId, monitorId);
+    // The table the fan-out writes to is away for a moment: its job fails and is put back to delayed.
+    await sql`RENAME TABLE alerts_sent TO alerts_sent_away`.execute(database.db);
+    try {
+      await enqueueEvents(ctx, [eventId]);
+      const notify = new Queue('notify', { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+      await waitFor(async () => (await notify.getJob(`incident-event-${eventId}`))?.attemptsStarted === 1 && (await notify.getJobState(`incident-event-${eventId}`)) === 'delayed');
+      await notify.close();
+    } finally {
+      await sql`RENAME TABLE alerts_sent_away TO alerts_sent`.execute(database.db);
+    }
+    const [row] = await settled(teamId, 1);
+    expect(row).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(hook.requests.map((r) => r.path)).toEqual(['/hooks/fanout-retry']);
   });
 });
