@@ -147,6 +147,7 @@ describe('dashboard in a real browser', () => {
 
   it('creates a monitor, sees it go up, sees the failure open an incident, posts an update and finds it on the status page', async () => {
     const target = await startTarget();
+    const closers: (() => Promise<unknown>)[] = [];
     const { context, page } = await newPage(stack);
     try {
       const teamId = await registerInUi(page, 'Pat Ops', 'pat@example.test');
@@ -157,6 +158,36 @@ describe('dashboard in a real browser', () => {
       await page.goto(`/t/${teamId}/settings`);
       await page.getByRole('button', { name: 'Switch to business' }).click();
       await page.getByText('Only the owner can change the plan.').or(page.getByRole('button', { name: 'Switch to free' })).first().waitFor();
+
+      // A webhook channel to a local receiver; "Send test" lands in the delivery log as sent.
+      const received: { headers: Record<string, unknown>; body: string }[] = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          received.push({ headers: req.headers, body });
+          res.writeHead(200).end('ok');
+        });
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      closers.push(() => new Promise((r) => receiver.close(() => r(undefined))));
+      await page.goto(`/t/${teamId}/channels`);
+      await page.getByRole('heading', { name: 'No channels yet' }).waitFor();
+      await page.getByLabel('Type').selectOption('webhook');
+      await page.getByLabel('Name').fill('Ops hook');
+      await page.getByLabel('URL').fill('not a url');
+      await page.getByRole('button', { name: 'Add channel' }).click();
+      await page.getByText('must be an absolute http(s) URL').waitFor();
+      await page.getByLabel('URL').fill(`http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`);
+      await page.getByRole('button', { name: 'Add channel' }).click();
+      await page.getByText(/whsec_/).first().waitFor();
+      await page.getByTestId('channels').getByText('Ops hook').waitFor();
+      await page.getByRole('button', { name: 'Send test' }).click();
+      await page.getByTestId('alerts').getByText('sent', { exact: true }).waitFor({ timeout: 40_000 });
+      expect(received.length).toBeGreaterThanOrEqual(1);
+      expect(received[0]!.headers['webhook-signature']).toMatch(/^v1,/);
+      expect(JSON.parse(received[0]!.body).type).toBe('test');
+      await shoot(page, 'channels');
 
       await page.goto(`/t/${teamId}/monitors/new`);
       await page.getByRole('button', { name: 'Create monitor' }).click();
@@ -227,11 +258,12 @@ describe('dashboard in a real browser', () => {
       await page.getByRole('heading', { name: 'Maintenance windows' }).waitFor();
       await shoot(page, 'maintenance');
       await page.goto(`/t/${teamId}/channels`);
-      await page.getByRole('heading', { name: 'Notifications' }).waitFor();
-      await shoot(page, 'channels');
+      await page.getByTestId('alerts').getByText('incident.opened').first().waitFor({ timeout: 40_000 });
+      await shoot(page, 'channels-log');
     } finally {
       await context.close();
       await new Promise((r) => target.server.close(r));
+      for (const close of closers) await close();
     }
   }, 300_000);
 
@@ -380,6 +412,19 @@ describe('dashboard in a real browser', () => {
       await page.goto(`/t/${teamId}/monitors`);
       await page.locator('[data-testid=monitor-list] > li:nth-child(500)').waitFor();
       await shoot(page, 'monitors-dark');
+      // First-load JS of the other main routes (one cold load each; ready = its heading).
+      const firstMonitor = (await db.selectFrom('monitors').select('id').where('team_id', '=', teamId).orderBy('id').executeTakeFirstOrThrow()).id;
+      for (const [path, route] of [
+        [`/t/${teamId}/monitors/${firstMonitor}`, '/t/[teamId]/monitors/[monitorId]'],
+        [`/t/${teamId}/monitors/new`, '/t/[teamId]/monitors/new'],
+        [`/t/${teamId}/incidents`, '/t/[teamId]/incidents'],
+        [`/t/${teamId}/status-pages/new`, '/t/[teamId]/status-pages/new'],
+        [`/t/${teamId}/sites`, '/t/[teamId]/sites'],
+        [`/t/${teamId}/channels`, '/t/[teamId]/channels'],
+        [`/account`, '/account'],
+      ] as const) {
+        timings.push(await measure(stack, context, path, 'main h1', route));
+      }
       for (const path of ['/login', '/register']) timings.push(await measure(stack, await stack.browser.newContext({ baseURL: stack.webUrl }), path, 'form button[type=submit]'));
       console.log(JSON.stringify(timings, null, 1));
       expect(timings.every((t) => t.ready_ms > 0 && t.js_transfer_kb > 0)).toBe(true);
