@@ -392,26 +392,28 @@ describe('dashboard in a real browser', () => {
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.waitForURL(/\/t\/\d+\/monitors$/);
       await page.locator('[data-testid=monitor-list] > li:nth-child(500)').waitFor({ timeout: 30_000 });
-      await shoot(page, 'monitors-500');
+      await shoot(page, 'monitors-500', false);
 
       // Cold loads in a fresh page of the signed-in context: refresh cookie -> token -> data.
       for (let run = 0; run < 3; run++) {
         timings.push(await measure(stack, context, `/t/${teamId}/monitors`, '[data-testid=monitor-list] > li:nth-child(500)', '/t/[teamId]/monitors (500 monitors)'));
-        timings.push(await measure(stack, context, `/t/${teamId}/sites/${siteId}?range=12mo`, '[data-testid=breakdown-page] li button', '/t/[teamId]/sites/[siteId] (12 months)'));
+        timings.push(await measure(stack, context, `/t/${teamId}/sites/${siteId}?range=12mo`, ['[data-testid=breakdown-page] li button', '[data-testid=breakdown-country] li button', '.recharts-surface path.recharts-area-area'], '/t/[teamId]/sites/[siteId] (12 months)'));
       }
       await page.goto(`/t/${teamId}/sites/${siteId}?range=12mo`);
       await page.locator('[data-testid=breakdown-page] li button').first().waitFor();
       expect(await page.getByTestId('stat-pageviews').textContent()).toMatch(/^\d+(\.\d)?[kM]$/);
+      await page.locator('.recharts-surface').first().waitFor();
       await shoot(page, 'site-dashboard-year');
       // Dark mode follows prefers-color-scheme when no theme was chosen.
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.reload();
       await page.locator('[data-testid=breakdown-page] li button').first().waitFor();
       expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+      await page.locator('.recharts-surface').first().waitFor();
       await shoot(page, 'site-dashboard-dark');
       await page.goto(`/t/${teamId}/monitors`);
       await page.locator('[data-testid=monitor-list] > li:nth-child(500)').waitFor();
-      await shoot(page, 'monitors-dark');
+      await shoot(page, 'monitors-dark', false);
       // First-load JS of the other main routes (one cold load each; ready = its heading).
       const firstMonitor = (await db.selectFrom('monitors').select('id').where('team_id', '=', teamId).orderBy('id').executeTakeFirstOrThrow()).id;
       for (const [path, route] of [

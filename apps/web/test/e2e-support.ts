@@ -158,14 +158,14 @@ export async function newPage(stack: Stack, width = 1280): Promise<{ context: Br
 }
 
 /** Full-page screenshots at desktop (1280) and mobile (375) width. */
-export async function shoot(page: Page, name: string) {
+export async function shoot(page: Page, name: string, fullPage = true) {
   const before = page.viewportSize() ?? { width: 1280, height: 800 };
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.waitForTimeout(150);
-  await page.screenshot({ path: join(SHOTS_DIR, `${name}-desktop.png`), fullPage: true });
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}-desktop.png`), fullPage });
   await page.setViewportSize({ width: 375, height: 812 });
   await page.waitForTimeout(150);
-  await page.screenshot({ path: join(SHOTS_DIR, `${name}-mobile.png`), fullPage: true });
+  await page.screenshot({ path: join(SHOTS_DIR, `${name}-mobile.png`), fullPage });
   await page.setViewportSize(before);
 }
 
@@ -180,10 +180,10 @@ export interface PageTiming {
 }
 
 /** Loads `path` in a fresh context (cold cache) and measures it with the browser's performance API. */
-export async function measure(stack: Stack, context: BrowserContext, path: string, readySelector: string, route = path): Promise<PageTiming> {
+export async function measure(stack: Stack, context: BrowserContext, path: string, readySelector: string | string[], route = path): Promise<PageTiming> {
   const page = await context.newPage();
   await page.goto(path);
-  await page.waitForSelector(readySelector, { timeout: 20_000 });
+  for (const sel of Array.isArray(readySelector) ? readySelector : [readySelector]) await page.waitForSelector(sel, { timeout: 20_000 });
   const t = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
     const js = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.endsWith('.js') || r.initiatorType === 'script');
