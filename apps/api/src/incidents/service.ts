@@ -2,7 +2,7 @@ import { enqueueIncidentEvents, insertEvent, resolveIncident, sql, type Db } fro
 import type { CreateIncidentBody, Incident, IncidentStatus } from '@sentrypulse/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { BadRequest, Conflict, NotFound } from '../errors';
-import type { MonitoringQueues } from '../monitors/queues';
+import { REDIS_TIMEOUT_MS, withTimeout, type MonitoringQueues } from '../monitors/queues';
 import type { TeamContext } from '../types';
 
 export interface IncidentDeps {
@@ -18,7 +18,7 @@ export interface IncidentDeps {
 export async function publishEvents(db: Db, queues: MonitoringQueues, eventIds: string[], log: FastifyBaseLogger): Promise<void> {
   if (eventIds.length === 0) return;
   try {
-    await enqueueIncidentEvents(queues.notify, eventIds);
+    await withTimeout(enqueueIncidentEvents(queues.notify, eventIds), REDIS_TIMEOUT_MS);
     await db.updateTable('incident_events').set({ queued_at: new Date() }).where('id', 'in', eventIds).execute();
   } catch (err) {
     log.warn({ err: (err as Error).message, eventIds }, 'incident events left for the outbox sweep');

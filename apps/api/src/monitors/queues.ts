@@ -25,20 +25,39 @@ export function monitoringQueues(app: FastifyInstance): MonitoringQueues {
     connection.on('error', (err) => app.log.warn({ err: err.message }, 'redis error (monitoring queues)'));
     const prefix = `${app.config.redisPrefix}:bull`;
     queues = { checks: checksQueue(connection, prefix), notify: new Queue(NOTIFY_QUEUE, { connection, prefix }) };
+    for (const q of [queues.checks, queues.notify]) q.on('error', (err) => app.log.warn({ err: err.message }, 'monitoring queue error'));
     byApp.set(app.config, queues);
     const q = queues;
     app.addHook('onClose', async () => {
-      await Promise.allSettled([q.checks.close(), q.notify.close()]);
+      // Bounded: closing a queue waits for its connection, which never comes while Redis is away.
+      await withTimeout(Promise.allSettled([q.checks.close(), q.notify.close()]), REDIS_TIMEOUT_MS).catch(() => undefined);
       connection.disconnect();
     });
   }
   return queues;
 }
 
-/** Runs a Redis-side step; a Redis outage becomes a clear 503 (and the caller's transaction rolls back). */
+/** How long a request waits for Redis before answering 503 (BullMQ waits for a connection otherwise). */
+export const REDIS_TIMEOUT_MS = 3_000;
+
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs a Redis-side step; a Redis outage becomes a clear 503 within REDIS_TIMEOUT_MS (and the
+ * caller's transaction rolls back). A step that completes after the timeout leaves at most a
+ * scheduler for a monitor that does not exist, which the worker removes when it fires.
+ */
 export async function viaRedis<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    return await withTimeout(fn(), REDIS_TIMEOUT_MS);
   } catch {
     throw new ServiceUnavailable(`The job queue is unavailable (${what}); nothing was changed. Try again shortly.`);
   }

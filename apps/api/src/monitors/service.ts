@@ -167,7 +167,7 @@ export async function createMonitor(deps: MonitorDeps, team: TeamContext, body: 
     return id;
   });
   // The first check runs now rather than at the monitor's slot in the interval.
-  if ((body.enabled ?? true) && body.type !== 'heartbeat') await enqueueCheckNow(deps.queues.checks, id).catch(() => undefined);
+  if ((body.enabled ?? true) && body.type !== 'heartbeat') await viaRedis('first check', () => enqueueCheckNow(deps.queues.checks, id)).catch(() => undefined);
   return getMonitor(deps, team, id);
 }
 
@@ -253,7 +253,7 @@ export async function setPaused(deps: MonitorDeps, team: TeamContext, id: number
       .execute();
     await viaRedis(paused ? 'pausing' : 'resuming', () => syncMonitorSchedule(deps.queues.checks, { id, enabled: !paused, interval_seconds: current.interval_seconds }));
   });
-  if (!paused) await enqueueCheckNow(deps.queues.checks, id).catch(() => undefined);
+  if (!paused) await viaRedis('first check', () => enqueueCheckNow(deps.queues.checks, id)).catch(() => undefined);
   return getMonitor(deps, team, id);
 }
 
@@ -395,6 +395,7 @@ export async function recordHeartbeat(deps: MonitorDeps, token: string): Promise
   const m = await deps.db.selectFrom('monitors').select(['id', 'status', 'enabled']).where('heartbeat_token', '=', token).where('type', '=', 'heartbeat').executeTakeFirst();
   if (!m) throw new NotFound('Heartbeat');
   await deps.db.updateTable('monitors').set({ last_heartbeat_at: sql<Date>`CURRENT_TIMESTAMP(3)` }).where('id', '=', m.id).execute();
-  if (m.enabled && m.status !== 'up') await viaRedis('queueing the heartbeat check', () => enqueueCheckNow(deps.queues.checks, m.id));
+  // Best effort: the ping is recorded either way and the next scheduled tick sees it.
+  if (m.enabled && m.status !== 'up') await viaRedis('queueing the heartbeat check', () => enqueueCheckNow(deps.queues.checks, m.id)).catch(() => undefined);
   return m.id;
 }
