@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { createDb, serverUrl } from '../../packages/db/src/connection';
 import { migrateUrl } from '../../packages/db/src/migrate';
 import { findStatusPageBySlug, sql } from '../../packages/db/src/index';
@@ -204,7 +205,7 @@ async function main() {
   const sample = await fetch(jsonUrl, { headers: { 'accept-encoding': 'gzip' } });
   const page = (await sample.json()) as { components: unknown[] };
   const html = await (await fetch(`${web}/status/${SLUG}`)).text();
-  console.log(`page: ${page.components.length} components x 90 days; JSON ${(bytes / 1024).toFixed(0)} KiB (gzip on the wire); HTML ${(html.length / 1024).toFixed(0)} KiB`);
+  console.log(`page: ${page.components.length} components x 90 days; JSON ${(bytes / 1024).toFixed(0)} KiB (gzip on the wire); HTML ${(html.length / 1024).toFixed(0)} KiB (${(gzipSync(html).length / 1024).toFixed(0)} KiB gzipped, as nginx would send it)`);
   console.log(`load: ${duration} s each on 127.0.0.1, JSON ${connections} connections, HTML ${htmlConnections} connections`);
   // Shared machines skew tail latency: say how busy this one was.
   console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} before the run\n`);

@@ -31,7 +31,7 @@ const DOMAIN_TTL_MS = 5_000;
  * page answers 404 exactly like a missing one, unless the caller is a member of its team (then it
  * is built fresh and marked private, no-store).
  * They skip the Redis-backed per-IP rate limit: the answer comes from memory, and visitors behind
- * one NAT during an outage must not be turned away (see docs/adr/0071-public-status-no-rate-limit.md).
+ * one NAT during an outage must not be turned away (see docs/adr/0071-public-status-routes-skip-the-rate-limit.md).
  */
 export const publicStatusRoutes: FastifyPluginAsyncZod = async (app) => {
   const cache = new PublicCache(app.redis, app.config.redisPrefix);

@@ -6,7 +6,7 @@
  * built at and is rebuilt when the numbers differ. So the caller needs only the team id (not which
  * pages show the monitor), a bump costs one INCR, and a page built from stale rows while the bump
  * happened is never served as fresh. A short TTL on every cached page is the fallback when Redis
- * missed a bump (see docs/adr/0070-status-page-cache.md).
+ * missed a bump (see docs/adr/0070-status-page-cache-versioned-per-team.md).
  */
 
 /** The subset of ioredis this needs, so packages/db does not depend on ioredis. */
