@@ -54,7 +54,7 @@ section>h2{font-size:1.125rem;font-weight:600;margin-bottom:.75rem}
 .sp-bar>i{position:relative;flex:1 1 0;min-width:0;border-radius:2px;background:var(--none);outline-offset:1px}
 .sp-bar>i[data-t=u]{background:var(--ok)}.sp-bar>i[data-t=m]{background:var(--minor)}.sp-bar>i[data-t=j]{background:var(--partial)}.sp-bar>i[data-t=d]{background:var(--major)}
 .sp-bar>i:hover{opacity:.8}.sp-bar>i:focus{opacity:1}
-.sp-bar>i::after{content:attr(aria-label);display:none;position:absolute;bottom:calc(100% + 8px);left:50%;transform:translateX(-50%);z-index:20;width:max-content;max-width:13rem;padding:.4rem .6rem;border-radius:.375rem;border:1px solid var(--border);background:var(--surface);color:var(--fg);box-shadow:0 4px 14px rgb(0 0 0/.18);font-size:.8125rem;line-height:1.35;pointer-events:none}
+.sp-bar>i::after{content:attr(aria-label);display:none;position:absolute;bottom:calc(100% + 8px);left:50%;transform:translateX(-50%);z-index:20;width:max-content;max-width:13rem;padding:.4rem .6rem;border-radius:.375rem;border:1px solid var(--border);background:var(--surface);color:var(--fg);box-shadow:0 4px 14px rgb(0 0 0/.18);font-size:.8125rem;font-style:normal;line-height:1.35;pointer-events:none}
 .sp-bar>i:hover::after,.sp-bar>i:focus::after{display:block}
 .sp-bar>i:nth-child(-n+12)::after{left:0;transform:none}
 .sp-bar>i:nth-last-child(-n+12)::after{left:auto;right:0;transform:none}
