@@ -27,6 +27,8 @@ const workers: Proc[] = [];
 const workerPorts: number[] = [];
 let token: string;
 let teamId: number;
+let apiEnv: Record<string, string>;
+let apiPorts: number[];
 
 async function startTarget() {
   const hits = new Map<string, number>();
@@ -78,7 +80,8 @@ beforeAll(async () => {
     OUTBOUND_ALLOW_PRIVATE: 'true',
     LOG_LEVEL: 'warn',
   };
-  const apiPorts = [await freePort(), await freePort()];
+  apiEnv = env;
+  apiPorts = [await freePort(), await freePort()];
   for (const [i, port] of apiPorts.entries()) apis.push(startApi({ ...env, API_HOST: '127.0.0.1', API_PORT: String(port) }, `api-${i + 1}`));
   for (let i = 0; i < 3; i++) {
     workerPorts.push(await freePort());
@@ -235,4 +238,39 @@ describe('two api processes and three workers', () => {
     expect(counts).toEqual({ n: N, events: N, paths: N });
     expect(Number(final.rows[0]!.n)).toBe(N);
   }, 60_000);
+
+  it('restarts an api instance behind nginx without a failed request', async () => {
+    // Clients keep calling while api-2 gets SIGTERM (it answers 503 to new requests and finishes
+    // the ones in flight; nginx retries those on api-1), exits, and a new api-2 starts.
+    let stop = false;
+    const statuses: number[] = [];
+    const clients = Array.from({ length: 4 }, async () => {
+      while (!stop && statuses.length < 3_000) {
+        statuses.push((await raw(`${nginx.base}/api/ready`)).status);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const old = apis[1]!;
+    const stopStart = Date.now();
+    const code = await old.stop();
+    const stopMs = Date.now() - stopStart;
+    expect(code, old.lines.slice(-15).join('\n')).toBe(0);
+    const restarted = startApi({ ...apiEnv, API_HOST: '127.0.0.1', API_PORT: String(apiPorts[1]) }, 'api-2b');
+    apis.push(restarted);
+    await waitForHttp(`http://127.0.0.1:${apiPorts[1]}/api/health`, restarted);
+    await new Promise((r) => setTimeout(r, 500));
+    stop = true;
+    await Promise.all(clients);
+    expect(statuses.length).toBeGreaterThan(50);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    // And the new instance takes traffic again once nginx's fail_timeout (10 s) has passed.
+    const back = await waitFor(async () => {
+      const before = nginx.accessLog().length;
+      for (let i = 0; i < 4; i++) await raw(`${nginx.base}/api/health`);
+      const used = new Set(nginx.accessLog().slice(before).map((l) => l.upstream_addr));
+      return used.has(`127.0.0.1:${apiPorts[1]}`) ? true : undefined;
+    }, 15_000);
+    expect(back).toBe(true);
+    console.log(`scale-out: ${statuses.length} requests during an api restart behind nginx, all 200; the old instance drained and exited in ${stopMs} ms`);
+  }, 90_000);
 });
