@@ -182,7 +182,7 @@ describe('channels API', () => {
     const res = await post(strict, s.admin, s.teamId, { type: 'webhook', name: 'x', config: { url } });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ status: 400, errors: [{ path: 'body.config.url' }] });
-    expect(res.json().detail).toMatch(/private|reserved|localhost/);
+    expect(res.json().detail).toMatch(/must not point to (a private|a loopback|a cloud metadata|an unspecified|localhost)/);
     expect(await databaseFingerprint(strict.db)).toEqual(before);
     // ...and a PATCH onto such an address changes nothing either
     const ok = (await post(strict, s.admin, s.teamId, { type: 'webhook', name: 'ok', config: { url: 'https://93.184.215.14/hook' } })).json();
@@ -190,6 +190,14 @@ describe('channels API', () => {
     const patched = await strict.app.inject({ method: 'PATCH', url: `/api/teams/${s.teamId}/channels/${ok.id}`, headers: bearer(s.admin), payload: { config: { url } } });
     expect(patched.statusCode).toBe(400);
     expect(await databaseFingerprint(strict.db)).toEqual(before2);
+  });
+
+  it('refuses a webhook to a cloud metadata address even when private addresses are allowed', async () => {
+    const before = await databaseFingerprint(t.db);
+    const res = await post(t, admin, teamId, { type: 'webhook', name: 'meta', config: { url: 'http://169.254.169.254/latest' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().detail).toContain('cloud metadata');
+    expect(await databaseFingerprint(t.db)).toEqual(before);
   });
 
   it('refuses a PATCH with an invalid config for the channel type and changes nothing', async () => {

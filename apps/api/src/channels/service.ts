@@ -17,7 +17,7 @@ import {
   type UpdateChannelBody,
 } from '@sentrypulse/shared';
 import type { Queue } from 'bullmq';
-import ipaddr from 'ipaddr.js';
+import { forbiddenReason, parseIpLiteral } from '@sentrypulse/shared/address-policy';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequest, NotFound } from '../errors';
 import { viaRedis } from '../monitors/queues';
@@ -81,12 +81,12 @@ function splitSecrets(type: ChannelType, config: Record<string, unknown>) {
  * checked by the worker's guard at send time (ADR 0023); this only refuses what is plainly wrong.
  */
 export function webhookUrlProblem(url: string, allowPrivate: boolean): string | null {
-  if (allowPrivate) return null;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return 'must not point to localhost';
-  if (!ipaddr.isValid(host)) return null;
-  const range = ipaddr.process(host).range();
-  return range === 'unicast' ? null : `must not point to a private or reserved address (${range})`;
+  const host = new URL(url).hostname.toLowerCase();
+  if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost'))) return 'must not point to localhost';
+  if (parseIpLiteral(host) === null) return null;
+  // The same policy the worker's guard applies at send time (metadata refused even when private is allowed).
+  const reason = forbiddenReason(host, { allowPrivate });
+  return reason === null ? null : `must not point to ${reason}`;
 }
 
 function checkWebhook(deps: ChannelDeps, config: Record<string, unknown>, path: string) {
