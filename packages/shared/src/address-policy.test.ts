@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forbiddenReason, isForbiddenAddress, parseIpLiteral } from './address';
+import { forbiddenReason, isForbiddenAddress, parseIpLiteral } from './address-policy';
 
 // [input, refused without allowPrivate (reason), refused WITH allowPrivate]
 const cases: [string, string | null, boolean][] = [
