@@ -17,7 +17,8 @@ let database: TestDatabase;
 const prefix = `sptest:${randomBytes(4).toString('hex')}`;
 const children: ChildProcess[] = [];
 
-function startWorker(): ChildProcess {
+/** Starts `tsx src/main.ts`; resolves once the process logged that it runs (signal handlers installed). */
+async function startWorker(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: workerDir,
     env: {
@@ -28,12 +29,24 @@ function startWorker(): ChildProcess {
       REDIS_PREFIX: prefix,
       WORKER_PORT: '0',
       OUTBOUND_ALLOW_PRIVATE: 'true',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stderr?.on('data', () => undefined);
   children.push(child);
+  child.stderr?.on('data', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('worker did not start within 30 s')), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('"msg":"worker started"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', () => reject(new Error('worker exited during start-up')));
+  });
   return child;
 }
 
@@ -76,8 +89,8 @@ describe('worker processes', () => {
     const queue = checksQueue(redis, `${prefix}:bull`);
     for (const id of ids) await syncMonitorSchedule(queue, { id, enabled: true, interval_seconds: 1 });
 
-    const a = startWorker();
-    startWorker();
+    const a = await startWorker();
+    await startWorker();
     await waitFor(async () => {
       const r = await sql<{ n: number }>`SELECT COUNT(DISTINCT monitor_id) AS n FROM monitor_checks`.execute(database.db);
       return Number(r.rows[0]!.n) === ids.length;
@@ -87,7 +100,7 @@ describe('worker processes', () => {
     a.kill('SIGKILL');
     await exited(a);
     const killedAt = new Date();
-    startWorker();
+    await startWorker();
     // every monitor is checked again after the kill, including the ones the killed worker held
     await waitFor(async () => {
       const r = await sql<{ n: number }>`SELECT COUNT(DISTINCT monitor_id) AS n FROM monitor_checks WHERE checked_at > ${killedAt}`.execute(database.db);
