@@ -177,6 +177,12 @@ export interface PageTiming {
   /** JavaScript transferred on this first load (compressed bytes) and its decoded size. */
   js_transfer_kb: number;
   js_decoded_kb: number;
+  /** API calls on the way: how many, when the first started, when the last ended (ms). */
+  api_calls: number;
+  api_first_start_ms: number;
+  api_last_end_ms: number;
+  /** When the last script finished loading (ms). */
+  js_last_end_ms: number;
 }
 
 /** Loads `path` in a fresh context (cold cache) and measures it with the browser's performance API. */
@@ -187,7 +193,12 @@ export async function measure(stack: Stack, context: BrowserContext, path: strin
   const t = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
     const js = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.endsWith('.js') || r.initiatorType === 'script');
+    const api = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.includes('/api/'));
     return {
+      apiCalls: api.length,
+      apiFirst: Math.min(...api.map((r) => r.startTime)),
+      apiLast: Math.max(...api.map((r) => r.responseEnd)),
+      jsLast: Math.max(...js.map((r) => r.responseEnd)),
       ready: performance.now(),
       domInteractive: nav?.domInteractive ?? 0,
       transfer: js.reduce((s, r) => s + (r.encodedBodySize || 0), 0),
@@ -201,5 +212,9 @@ export async function measure(stack: Stack, context: BrowserContext, path: strin
     dom_interactive_ms: Math.round(t.domInteractive),
     js_transfer_kb: Math.round(t.transfer / 102.4) / 10,
     js_decoded_kb: Math.round(t.decoded / 102.4) / 10,
+    api_calls: t.apiCalls,
+    api_first_start_ms: Math.round(t.apiFirst),
+    api_last_end_ms: Math.round(t.apiLast),
+    js_last_end_ms: Math.round(t.jsLast),
   };
 }

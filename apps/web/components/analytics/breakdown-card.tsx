@@ -3,6 +3,7 @@ import type { BreakdownProperty } from '@sentrypulse/shared';
 import { useEffect, useRef, useState } from 'react';
 import { useBreakdown, type StatsParams } from '../../lib/api/sites';
 import { formatCompact } from '../../lib/format';
+import { useVisible } from '../../lib/use-visible';
 import { Tabs } from '../ui/stat';
 import { ErrorState, Skeleton } from '../ui/states';
 
@@ -151,11 +152,13 @@ export function BreakdownCard({
   const [active, setActive] = useState(tabs[0]!.property);
   const [more, setMore] = useState(false);
   const tab = tabs.find((t) => t.property === active)!;
-  const { data, error, mutate } = useBreakdown(teamId, siteId, tab.property, params, 8);
+  // Cards below the fold load when scrolled near: the first paint's requests go to what is seen.
+  const [ref, visible] = useVisible<HTMLElement>('300px');
+  const { data, error, mutate } = useBreakdown(teamId, siteId, tab.property, visible ? params : null, 8);
   const metric = tab.property === 'event' || tab.property === 'event_prop' ? 'events' : 'visitors';
   const pick = tab.filterable === false ? undefined : (v: string) => onFilter(tab.property, v);
   return (
-    <section className="flex min-w-0 flex-col rounded-lg border border-border bg-surface" data-testid={`breakdown-${tabs[0]!.property}`}>
+    <section ref={ref} className="flex min-w-0 flex-col rounded-lg border border-border bg-surface" data-testid={`breakdown-${tabs[0]!.property}`}>
       <header className="flex flex-wrap items-center justify-between gap-2 border-b border-border px-4 py-3">
         <h2 className="text-sm font-semibold">{title}</h2>
         {tabs.length > 1 ? <Tabs label={`${title} by`} value={active} onChange={setActive} options={tabs.map((t) => ({ value: t.property, label: t.label }))} /> : null}

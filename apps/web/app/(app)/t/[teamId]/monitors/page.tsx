@@ -90,7 +90,8 @@ export default function MonitorsPage() {
           ) : (
             <ul className="divide-y divide-border overflow-hidden rounded-lg border border-border bg-surface" data-testid="monitor-list">
               {rows.map((m) => (
-                <li key={m.id}>
+                // Off-screen rows skip layout and paint until scrolled to (500+ monitors).
+                <li key={m.id} className="[contain-intrinsic-size:auto_64px] [content-visibility:auto]">
                   <Link href={teamHref(teamId, `/monitors/${m.id}`)} className="grid grid-cols-[auto_1fr_auto] items-center gap-x-3 gap-y-1 px-4 py-3 hover:bg-muted sm:grid-cols-[auto_minmax(0,1fr)_7rem_8rem_6rem]">
                     <MonitorDot monitor={m} />
                     <div className="min-w-0">

@@ -73,7 +73,8 @@ export default function SiteDashboardPage() {
   const [exportError, setExportError] = useState<string | null>(null);
   const params = useMemo(() => (site.data ? { from: effective.from, to: effective.to, filter: filterParam(filters) } : null), [site.data, effective.from, effective.to, filters]);
   const stats = useSiteStats(teamId, siteId, params);
-  const realtime = useRealtime(teamId, siteId);
+  // Realtime waits for the figures: it is the least urgent of the first requests.
+  const realtime = useRealtime(stats.data ? teamId : null, siteId);
 
   if (!teamId) return null;
   if (site.error && !site.data) return <ErrorState error={site.error} onRetry={() => site.mutate()} />;
