@@ -6,9 +6,11 @@
  * no rows cross the wire), rolled up with the real aggregator (the same code as the 01:00 job and
  * `analytics:aggregate`), then summary + timeseries and five breakdowns requested through the
  * real API for the last 30 days and the last 12 months. Prints p50/p95 per request.
- * `--pageviews` scales the dataset down on a busy machine (the output says so).
+ * `--pageviews` scales the dataset down on a busy machine (the output says so). `--keep` leaves
+ * the database; `--reuse <name>` measures again on a kept one (no generation, no rollup).
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../apps/api/src/app';
 import { signAccessToken } from '../../apps/api/src/auth/tokens';
@@ -21,13 +23,15 @@ const { values } = parseArgs({
     days: { type: 'string', default: '400' },
     runs: { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const N = Number(values.pageviews);
 const DAYS = Number(values.days);
 const RUNS = Number(values.runs);
 const serverRoot = process.env.BENCH_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
-const dbName = `sp_bench_stats_${randomBytes(4).toString('hex')}`;
+const dbName = values.reuse ?? `sp_bench_stats_${randomBytes(4).toString('hex')}`;
+if (!/^sp_bench_stats_[0-9a-f]{8}$/.test(dbName)) throw new Error('--reuse takes a database made by this benchmark (sp_bench_stats_xxxxxxxx)');
 const dbUrl = new URL(serverRoot);
 dbUrl.pathname = `/${dbName}`;
 const prefix = `spbench:${randomBytes(4).toString('hex')}`;
@@ -49,11 +53,27 @@ async function main() {
   });
   const app = await buildApp(config, { logger: false });
   try {
+    if (!values.reuse) await generate(db);
+    await measure(app, config.jwtSecret);
+  } finally {
+    await app.close();
+    await db.destroy();
+    if (!values.keep && !values.reuse) {
+      const server = createDb(serverUrl(dbUrl.toString()), { connectionLimit: 1 });
+      await sql`DROP DATABASE IF EXISTS ${sql.id(dbName)}`.execute(server);
+      await server.destroy();
+    } else {
+      console.log(`kept database ${dbName} (measure again with --reuse ${dbName}; drop it when done)`);
+    }
+  }
+}
+
+async function generate(db: ReturnType<typeof createDb>) {
+  {
     await sql`INSERT INTO users (name, email, password_hash) VALUES ('bench', 'bench@example.test', 'x')`.execute(db);
     await sql`INSERT INTO teams (name, owner_id, plan) VALUES ('bench', 1, 'business')`.execute(db);
     await sql`INSERT INTO team_users (team_id, user_id, role) VALUES (1, 1, 'owner')`.execute(db);
     await sql`INSERT INTO sites (team_id, name, domain, tracking_code, timezone) VALUES (1, 'bench', 'example.com', 'sp_benchstats', ${TZ})`.execute(db);
-    const token = signAccessToken(config.jwtSecret, 1);
 
     // ---- generate --------------------------------------------------------------------------
     const now = Date.now();
@@ -108,7 +128,14 @@ async function main() {
     }
     const aggSeconds = (Date.now() - t1) / 1000;
     console.log(`\r  rolled up ${days} days in ${aggSeconds.toFixed(1)} s (${((aggSeconds / days) * 1000).toFixed(0)} ms per day)`);
+  }
+}
 
+async function measure(app: Awaited<ReturnType<typeof buildApp>>, jwtSecret: string) {
+  {
+    const token = signAccessToken(jwtSecret, 1);
+    const now = Date.now();
+    const load = os.loadavg()[0]!;
     // ---- measure ------------------------------------------------------------------------------
     const today = localDate(now, TZ);
     const ranges: [string, string, string][] = [
@@ -139,17 +166,7 @@ async function main() {
       }
     }
     console.log(`\n| range | request | p50 ms | p95 ms |\n|---|---|---|---|\n${rows.join('\n')}`);
-    console.log(`\nworst p95 ${worst.toFixed(1)} ms (target < 150 ms); ${N.toLocaleString('en')} pageviews, ${RUNS} runs per request`);
-  } finally {
-    await app.close();
-    await db.destroy();
-    if (!values.keep) {
-      const server = createDb(serverUrl(dbUrl.toString()), { connectionLimit: 1 });
-      await sql`DROP DATABASE IF EXISTS ${sql.id(dbName)}`.execute(server);
-      await server.destroy();
-    } else {
-      console.log(`kept database ${dbName}`);
-    }
+    console.log(`\nworst p95 ${worst.toFixed(1)} ms (target < 150 ms); ${N.toLocaleString('en')} pageviews, ${RUNS} runs per request; load average ${load.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after (2 cores)`);
   }
 }
 

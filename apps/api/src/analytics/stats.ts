@@ -161,10 +161,13 @@ export async function breakdown(
   const dimension = property as Dimension;
   const parts = split(site, from, to, !!filters?.length);
   const merged = new Map<string, BreakdownRow>();
-  const raw = parts.raw ? await breakdownFromRaw(db, rawScope(site, parts.raw.from, parts.raw.to, filters), dimension) : [];
+  // Raw days and rolled-up days are independent queries: run them side by side.
+  const [raw, top] = await Promise.all([
+    parts.raw ? breakdownFromRaw(db, rawScope(site, parts.raw.from, parts.raw.to, filters), dimension) : [],
+    parts.rollup ? breakdownFromRollups(db, site.id, dimension, parts.rollup.from, parts.rollup.to, limit) : [],
+  ]);
   for (const r of raw) addRow(merged, r);
   if (parts.rollup) {
-    const top = await breakdownFromRollups(db, site.id, dimension, parts.rollup.from, parts.rollup.to, limit);
     const rawOnly = new Map(merged);
     for (const r of top) addRow(merged, r);
     // Exact top N: a value outside the rollup's top N has at most the smallest rollup visitors
