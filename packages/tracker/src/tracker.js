@@ -32,10 +32,10 @@
     if (!(n.sendBeacon && n.sendBeacon(api, body))) fetch(api, { method: 'POST', body, keepalive: true }).catch(() => {});
   };
 
-  // SPA routers call pushState/replaceState for every navigation, and replaceState also for
-  // state-only updates (same URL): only a changed URL is a new pageview.
+  // SPA routers call pushState/replaceState for every navigation, and also for state-only
+  // updates (scroll, ?tab=2 filters): only a new path (what the stats show) is a new pageview.
   const page = () => {
-    const u = url();
+    const u = l.pathname + (hashRouting ? l.hash : '');
     if (u != last) {
       last = u;
       send('pageview');

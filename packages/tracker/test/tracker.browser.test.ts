@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CollectBody } from '@sentrypulse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackerScript } from '../src/index';
 import { launchChromium } from './browser';
@@ -126,8 +127,10 @@ describe('tracker.js in Chromium', () => {
     await until(code, 1);
     await tab.evaluate(() => history.pushState({}, '', '/pricing'));
     await until(code, 2);
-    // A router updating state on the same URL, and a hash-only anchor jump: not new pages.
+    // A router updating state on the same URL or only the query, and (below) an anchor jump:
+    // not new pages.
     await tab.evaluate(() => history.replaceState({ scroll: 10 }, '', location.href));
+    await tab.evaluate(() => history.pushState({}, '', '/pricing?tab=yearly'));
     await tab.evaluate(() => history.pushState({}, '', '/docs#install'));
     await until(code, 3);
     await tab.evaluate(() => {
@@ -160,6 +163,8 @@ describe('tracker.js in Chromium', () => {
     for (const h of events(code)) {
       expect(h).toMatchObject({ method: 'POST', path: '/collect', cookie: undefined });
       expect(h.contentType).toMatch(/^text\/plain\b/);
+      // The api's own schema accepts every body as sent (a mismatch would be a 400 in production).
+      expect(CollectBody.safeParse(h.body).success).toBe(true);
     }
     // text/plain with no custom headers: the cross-origin POST needed no preflight.
     expect(hits.filter((h) => h.method === 'OPTIONS')).toEqual([]);
