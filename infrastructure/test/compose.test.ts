@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, cpSync, existsSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
   configVariables,
@@ -70,7 +71,9 @@ function webSourceEnvVariables(): string[] {
 
 describe('docker-compose.yml: services', () => {
   it('has the whole stack: mysql 8, redis 7, migrate, api, worker, web and nginx', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'mysql', 'nginx', 'redis', 'web', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'mysql', 'nginx', 'prometheus', 'redis', 'web', 'worker']);
+    // Prometheus is opt-in; the stack itself starts without it.
+    expect(services.prometheus!.profiles).toEqual(['monitoring']);
     expect(services.mysql!.image).toMatch(/^mysql:8(\.\d+)?$/);
     expect(services.redis!.image).toMatch(/^redis:7(\.\d+)*(-alpine)?$/);
     expect(services.nginx!.image).toMatch(/^nginx:1\.\d+(-alpine)?$/);
@@ -147,12 +150,32 @@ describe('docker-compose.yml: services', () => {
     expect(done.size).toBe(Object.keys(services).length);
   });
 
-  it('lets the worker and api scale: no fixed names, only nginx publishes a port', () => {
+  it('lets the worker and api scale: no fixed names, only nginx publishes a port to the network', () => {
     for (const [name, svc] of Object.entries(services)) {
       expect(svc.container_name, name).toBeUndefined();
-      if (name !== 'nginx') expect(svc.ports, name).toBeUndefined();
+      if (name !== 'nginx' && name !== 'prometheus') expect(svc.ports, name).toBeUndefined();
     }
     expect(services.nginx!.ports).toEqual(['${HTTP_PORT:-80}:80']);
+    // Prometheus has no authentication: loopback only.
+    expect(services.prometheus!.ports).toEqual(['127.0.0.1:${PROMETHEUS_PORT:-9090}:9090']);
+  });
+
+  it('has Prometheus scrape every api and worker replica and load the alert rules', () => {
+    const prom = parse(readRepoFile('infrastructure/prometheus/prometheus.yml')) as {
+      rule_files: string[];
+      scrape_configs: Array<{ job_name: string; metrics_path: string; dns_sd_configs: Array<{ names: string[]; type: string; port: number }> }>;
+    };
+    const targets = prom.scrape_configs.map((c) => ({ job: c.job_name, path: c.metrics_path, sd: c.dns_sd_configs[0] }));
+    expect(targets).toEqual([
+      { job: 'sentrypulse-api', path: '/metrics', sd: expect.objectContaining({ names: ['api'], type: 'A', port: 4000 }) },
+      { job: 'sentrypulse-worker', path: '/metrics', sd: expect.objectContaining({ names: ['worker'], type: 'A', port: 4001 }) },
+    ]);
+    const mounted = (services.prometheus!.volumes ?? []).map((v) => v.split(':')[1]);
+    for (const file of prom.rule_files) expect(mounted).toContain(file);
+    const rules = parse(readRepoFile('infrastructure/prometheus/alerts.yml')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
+    const all = rules.groups.flatMap((g) => g.rules);
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    for (const r of all) expect(r.expr, r.alert).toMatch(/sentrypulse_|up\{/);
   });
 
   it('mounts nginx files that exist and feeds every template variable', () => {

@@ -2,10 +2,12 @@ import { sql } from '@sentrypulse/db';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './support/compose';
 import { raw } from './support/http';
 import { startNginx, type RunningNginx } from './support/nginx';
 import { freePort, startApi, startWeb, startWorker, waitForHttp, WEB_BUILD_ID, type Proc } from './support/processes';
@@ -126,7 +128,8 @@ describe('health and routing through nginx', () => {
     const res = await raw(`${nginx.base}/api/health`);
     const id = res.headers['x-request-id'] as string;
     expect(id).toMatch(/^[0-9a-f]{32}$/);
-    expect(nginx.accessLog().some((l) => l.request_id === id && l.status === 200 && l.uri === '/api/health')).toBe(true);
+    const [line] = await nginx.logLines((l) => l.request_id === id);
+    expect(line).toMatchObject({ status: 200, uri: '/api/health', method: 'GET' });
     expect(await waitFor(() => apiRequestLog(id))).toBeDefined();
   });
 
@@ -136,7 +139,8 @@ describe('health and routing through nginx', () => {
     const seen = await Promise.all(ids.map((id) => waitFor(() => apiRequestLog(id))));
     const instances = new Set(seen.map((s) => s.instance));
     expect(instances).toEqual(new Set(['api-1', 'api-2']));
-    const upstreams = new Set(nginx.accessLog().filter((l) => ids.includes(l.request_id)).map((l) => l.upstream_addr));
+    const lines = await nginx.logLines((l) => ids.includes(l.request_id), ids.length);
+    const upstreams = new Set(lines.map((l) => l.upstream_addr));
     expect(upstreams).toEqual(new Set(apiPorts.map((p) => `127.0.0.1:${p}`)));
   });
 
@@ -148,6 +152,19 @@ describe('health and routing through nginx', () => {
     const workerMetrics = await raw(`http://127.0.0.1:${workerPort}/metrics`);
     expect(workerMetrics.status).toBe(200);
     expect(workerMetrics.text()).toContain('sentrypulse_checks_run_total');
+
+    // Every metric the shipped alert rules use is one the processes really expose.
+    const exposed = new Set<string>();
+    for (const text of [direct.text(), workerMetrics.text()]) {
+      for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+        exposed.add(m[1]!);
+        if (m[2] === 'histogram') for (const suffix of ['_bucket', '_count', '_sum']) exposed.add(m[1]! + suffix);
+      }
+    }
+    const alerts = readFileSync(join(ROOT, 'infrastructure/prometheus/alerts.yml'), 'utf8');
+    const used = new Set([...alerts.matchAll(/\bsentrypulse_[a-z0-9_]+/g)].map((m) => m[0]));
+    expect(used.size).toBeGreaterThanOrEqual(6);
+    expect([...used].filter((name) => !exposed.has(name))).toEqual([]);
   });
 
   it('answers problem+json itself when no api instance is reachable', async () => {
@@ -173,7 +190,8 @@ describe('client IP: forwarded by nginx, trusted only from nginx', () => {
     expect(res.status).toBe(200);
     const seen = await waitFor(() => apiRequestLog(res.headers['x-request-id'] as string));
     expect(seen.ip).toBe('127.0.0.5');
-    expect(nginx.accessLog().find((l) => l.request_id === res.headers['x-request-id'])?.remote_addr).toBe('127.0.0.5');
+    const [line] = await nginx.logLines((l) => l.request_id === res.headers['x-request-id']);
+    expect(line!.remote_addr).toBe('127.0.0.5');
   });
 
   it('does not trust X-Forwarded-For from anyone but the proxy', async () => {
@@ -419,7 +437,7 @@ describe('the dashboard through the proxy', () => {
     } finally {
       await browser.close();
     }
-    const logged = nginx.accessLog().filter((l) => l.uri === '/api/auth/login' && l.method === 'POST');
+    const logged = await nginx.logLines((l) => l.uri === '/api/auth/login' && l.method === 'POST');
     expect(logged.at(-1)?.status).toBe(200);
     expect(apiPorts.map((p) => `127.0.0.1:${p}`)).toContain(logged.at(-1)?.upstream_addr);
   });

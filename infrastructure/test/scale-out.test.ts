@@ -224,7 +224,8 @@ describe('two api processes and three workers', () => {
     );
     expect(results.map((r) => r.status)).toEqual(results.map(() => 202));
     // Both api instances took a share (nginx round-robin).
-    const upstreams = new Set(nginx.accessLog().filter((l) => l.uri === '/api/analytics/collect').map((l) => l.upstream_addr));
+    const lines = await nginx.logLines((l) => l.uri === '/api/analytics/collect', N);
+    const upstreams = new Set(lines.map((l) => l.upstream_addr));
     expect(upstreams.size).toBe(2);
 
     const counts = await waitFor(async () => {
@@ -267,7 +268,7 @@ describe('two api processes and three workers', () => {
     const back = await waitFor(async () => {
       const before = nginx.accessLog().length;
       for (let i = 0; i < 4; i++) await raw(`${nginx.base}/api/health`);
-      const used = new Set(nginx.accessLog().slice(before).map((l) => l.upstream_addr));
+      const used = new Set((await nginx.logLines(() => true, before + 4)).slice(before).map((l) => l.upstream_addr));
       return used.has(`127.0.0.1:${apiPorts[1]}`) ? true : undefined;
     }, 15_000);
     expect(back).toBe(true);

@@ -51,6 +51,11 @@ export interface RunningNginx {
   brotli: boolean;
   /** Access-log lines (JSON) written so far. */
   accessLog(): Array<Record<string, any>>;
+  /**
+   * nginx writes a request's log line after the response has gone out, so a test that just got
+   * its response polls: resolves with the lines matching `match` once there are at least `count`.
+   */
+  logLines(match: (line: Record<string, any>) => boolean, count?: number): Promise<Array<Record<string, any>>>;
   stop(): Promise<void>;
 }
 
@@ -108,19 +113,30 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   const proc = spawnProc('nginx', NGINX, [...args, '-g', 'daemon off;'], { cwd: dir, env: {} });
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/nginx-health`, proc, { timeoutMs: 10_000 });
+  const accessLog = (): Array<Record<string, any>> => {
+    const file = join(dir, 'logs/access.log');
+    if (!existsSync(file)) return [];
+    // The last piece is '' or a line nginx is still writing: only whole lines count.
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => JSON.parse(l) as Record<string, any>);
+  };
   return {
     port,
     base,
     dir,
     proc,
     brotli,
-    accessLog: () => {
-      const file = join(dir, 'logs/access.log');
-      if (!existsSync(file)) return [];
-      return readFileSync(file, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, any>);
+    accessLog,
+    async logLines(match, count = 1) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const lines = accessLog().filter(match);
+        if (lines.length >= count) return lines;
+        if (Date.now() > deadline) throw new Error(`expected ${count} matching access-log lines, found ${lines.length}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async stop() {
       await proc.stop(5_000);
