@@ -1,6 +1,7 @@
 import {
   addDays,
   aggregatePendingDays,
+  aggregateSiteDay,
   breakdownFromRaw,
   dailyTotalsFromRaw,
   findSiteForAggregation,
@@ -454,5 +455,70 @@ describe('breakdowns merging rollups and today', () => {
     const agg = (await findSiteForAggregation(t.db, s.siteId))!;
     expect(await aggregatePendingDays(t.db, agg, Date.parse('2026-03-03T12:00:00Z'))).toEqual(['2026-03-02']);
     expect([(await h(1)).json().items, (await h(2)).json().items]).toEqual(before);
+  });
+});
+
+describe('month rollups', () => {
+  it('whole months read from month rows give the same breakdowns as the days they sum', async () => {
+    const s = await createSiteFixture(t, { domain: 'months.example.org' });
+    let v = 1;
+    const send = async (at: string, path: string, ref?: string) => {
+      t.app.analytics.clock = () => Date.parse(at);
+      const res = await collect(t.app, { site: s.code, name: 'pageview', url: `https://months.example.org${path}`, referrer: ref }, { ip: `81.2.69.${v++}` });
+      expect(res.statusCode).toBe(202);
+    };
+    await send('2026-01-15T10:00:00Z', '/a', 'https://www.google.com/');
+    await send('2026-01-15T11:00:00Z', '/a');
+    await send('2026-01-20T11:00:00Z', '/b', 'https://t.co/x');
+    for (let i = 0; i < 3; i++) await send('2026-02-10T09:00:00Z', '/b');
+    await send('2026-02-28T23:00:00Z', '/a', 'https://www.bing.com/');
+    await send('2026-03-01T08:00:00Z', '/c');
+    await send('2026-03-02T08:00:00Z', '/a');
+    await drain.drain(t.app);
+    t.app.analytics.clock = () => Date.parse('2026-03-02T12:00:00Z');
+    const h = async (property: string, from: string, limit = 10) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/teams/${s.teamId}/sites/${s.siteId}/breakdown?property=${property}&from=${from}&to=2026-03-02&limit=${limit}`,
+          headers: bearer(s.owner),
+        })
+      ).json().items;
+    const cases: [string, string, number][] = [
+      ['page', '2026-01-01', 10],
+      ['page', '2026-01-16', 10],
+      ['page', '2026-01-01', 1],
+      ['referrer', '2026-01-01', 10],
+      ['country', '2025-12-15', 10],
+    ];
+    const before = [];
+    for (const c of cases) before.push(await h(...c));
+    expect(before[0].map((i: { value: string; visitors: number }) => [i.value, i.visitors])).toEqual([['/a', 4], ['/b', 4], ['/c', 1]]);
+
+    const agg = (await findSiteForAggregation(t.db, s.siteId))!;
+    await aggregatePendingDays(t.db, agg, Date.parse('2026-03-02T12:00:00Z'), 60);
+    const months = await t.db
+      .selectFrom('pageviews_daily_breakdowns')
+      .select(['date', 'value', 'visitors'])
+      .where('site_id', '=', s.siteId)
+      .where('dimension', '=', 'm:page')
+      .orderBy(['date', 'value'])
+      .execute();
+    expect(months.map((m) => [m.date.toISOString().slice(0, 10), m.value, m.visitors])).toEqual([
+      ['2026-01-01', '/a', 2],
+      ['2026-01-01', '/b', 1],
+      ['2026-02-01', '/a', 1],
+      ['2026-02-01', '/b', 3],
+    ]);
+    const after = [];
+    for (const c of cases) after.push(await h(...c));
+    expect(after).toEqual(before);
+
+    // Re-running a day of a complete month keeps the month rows right (idempotent).
+    const again = (await findSiteForAggregation(t.db, s.siteId))!;
+    await aggregateSiteDay(t.db, again, '2026-02-10');
+    const after2 = [];
+    for (const c of cases) after2.push(await h(...c));
+    expect(after2).toEqual(before);
   });
 });

@@ -1,7 +1,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { Db } from '../connection';
 import type { PageviewsDailyBreakdownsTable } from '../schema';
-import { ROLLUP_DIMENSIONS, valueHash } from './analytics';
+import { MONTH_PREFIX, ROLLUP_DIMENSIONS, valueHash } from './analytics';
 import { breakdownFromRaw, dailyTotalsFromRaw, type DayTotals } from './analytics-stats';
 import { addDays, localDate, localDayStartUtc } from './analytics-time';
 
@@ -59,7 +59,12 @@ export async function aggregateSiteDay(db: Db, site: AggregationSite, date: stri
   }
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('pageviews_daily').where('site_id', '=', site.id).where('date', '=', sql<Date>`${date}`).execute();
-    await trx.deleteFrom('pageviews_daily_breakdowns').where('site_id', '=', site.id).where('date', '=', sql<Date>`${date}`).execute();
+    await trx
+      .deleteFrom('pageviews_daily_breakdowns')
+      .where('site_id', '=', site.id)
+      .where('date', '=', sql<Date>`${date}`)
+      .where('dimension', 'not like', `${MONTH_PREFIX}%`)
+      .execute();
     if (totals) {
       const { day: _day, ...figures } = totals;
       await trx.insertInto('pageviews_daily').values({ site_id: site.id, date, ...figures }).execute();
@@ -69,7 +74,40 @@ export async function aggregateSiteDay(db: Db, site: AggregationSite, date: stri
     }
   });
   await advanceAggregatedThrough(db, site, date);
+  const monthEnd = addDays(`${addMonth(date.slice(0, 7))}-01`, -1);
+  if (site.aggregated_through !== null && monthEnd <= site.aggregated_through) await compactMonth(db, site.id, date.slice(0, 7));
   return totals;
+}
+
+
+function addMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/**
+ * Sums a fully rolled-up month of daily breakdown rows into one row per dimension and value
+ * (`m:` dimensions), so a 12-month breakdown reads ~12 rows per value instead of ~365. Re-run
+ * whenever a day of a complete month is (re)aggregated; idempotent.
+ */
+export async function compactMonth(db: Db, siteId: number, month: string): Promise<void> {
+  const first = `${month}-01`;
+  const last = addDays(`${addMonth(month)}-01`, -1);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('pageviews_daily_breakdowns')
+      .where('site_id', '=', siteId)
+      .where('date', '=', sql<Date>`${first}`)
+      .where('dimension', 'like', `${MONTH_PREFIX}%`)
+      .execute();
+    await sql`
+      INSERT INTO pageviews_daily_breakdowns (site_id, dimension, date, value_hash, value, visitors, visits, pageviews, events)
+      SELECT site_id, CONCAT(${MONTH_PREFIX}, dimension), ${first}, value_hash, MIN(value), SUM(visitors), SUM(visits), SUM(pageviews), SUM(events)
+      FROM pageviews_daily_breakdowns
+      WHERE site_id = ${siteId} AND dimension NOT LIKE ${`${MONTH_PREFIX}%`} AND date >= ${first} AND date <= ${last}
+      GROUP BY site_id, dimension, value_hash
+    `.execute(trx);
+  });
 }
 
 /**

@@ -1,7 +1,32 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../connection';
-import { DIMENSION_COLUMNS, DIRECT_REFERRER, valueHash, type ColumnDimension, type Dimension } from './analytics';
-import { offsetSegments } from './analytics-time';
+import { DIMENSION_COLUMNS, DIRECT_REFERRER, MONTH_PREFIX, valueHash, type ColumnDimension, type Dimension } from './analytics';
+import { addDays, offsetSegments } from './analytics-time';
+
+/**
+ * [from, to] (rolled-up dates) as the whole months inside it (read from the `m:` month rows)
+ * and the remaining day ranges at either end (read from the daily rows).
+ */
+export function monthSplit(from: string, to: string): { months: string[]; days: [string, string][] } {
+  const months: string[] = [];
+  let cursor = from;
+  const days: [string, string][] = [];
+  // Leading partial month.
+  if (!from.endsWith('-01')) {
+    const nextMonth = addDays(`${from.slice(0, 7)}-28`, 4).slice(0, 7) + '-01';
+    const end = addDays(nextMonth, -1) < to ? addDays(nextMonth, -1) : to;
+    days.push([from, end]);
+    cursor = addDays(end, 1);
+  }
+  while (cursor <= to) {
+    const nextMonth = addDays(`${cursor.slice(0, 7)}-28`, 4).slice(0, 7) + '-01';
+    const monthEnd = addDays(nextMonth, -1);
+    if (monthEnd <= to) months.push(cursor);
+    else days.push([cursor, to]);
+    cursor = nextMonth;
+  }
+  return { months, days };
+}
 
 /**
  * Figures computed from pageviews_raw, grouped by the site's local day. The same functions feed
@@ -235,6 +260,8 @@ export async function breakdownFromRollups(
   only = false,
 ): Promise<BreakdownRow[]> {
   if (only && (!onlyValues || onlyValues.length === 0)) return [];
+  const { months, days } = monthSplit(from, to);
+  const monthDim = `${MONTH_PREFIX}${dimension}`;
   let q = db
     .selectFrom('pageviews_daily_breakdowns')
     .select([
@@ -246,9 +273,12 @@ export async function breakdownFromRollups(
       sql<number>`SUM(events)`.as('events'),
     ])
     .where('site_id', '=', siteId)
-    .where('dimension', '=', dimension)
-    .where('date', '>=', sql<Date>`${from}`)
-    .where('date', '<=', sql<Date>`${to}`)
+    .where((eb) =>
+      eb.or([
+        ...days.map(([a, b]) => eb.and([eb('dimension', '=', dimension), eb('date', '>=', sql<Date>`${a}`), eb('date', '<=', sql<Date>`${b}`)])),
+        ...(months.length ? [eb.and([eb('dimension', '=', monthDim), eb('date', 'in', months.map((m) => sql<Date>`${m}`))])] : []),
+      ]),
+    )
     .groupBy('value_hash');
   if (only) q = q.where('value_hash', 'in', onlyValues!.map(valueHash));
   const rows = await q
@@ -262,7 +292,7 @@ export async function breakdownFromRollups(
     .selectFrom('pageviews_daily_breakdowns')
     .select(['value_hash', 'value'])
     .where('site_id', '=', siteId)
-    .where('dimension', '=', dimension)
+    .where('dimension', 'in', [dimension, monthDim])
     .where((eb) => eb.or(rows.map((r) => eb.and([eb('date', '=', r.last_date), eb('value_hash', '=', r.value_hash)]))))
     .execute();
   const byHash = new Map(texts.map((t) => [t.value_hash.toString('hex'), t.value]));

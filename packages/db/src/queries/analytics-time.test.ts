@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { monthSplit } from './analytics-stats';
 import { addDays, dateRange, daysBetween, localDate, localDayStartUtc, offsetSegments, tzOffsetMinutes } from './analytics-time';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -38,5 +39,17 @@ describe('site time zones', () => {
     expect(dateRange('2026-02-27', '2026-03-02')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
     expect(daysBetween('2026-01-01', '2026-12-31')).toBe(364);
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+});
+
+describe('month split for rollup reads', () => {
+  it.each([
+    ['2026-01-01', '2026-12-31', [...Array(12)].map((_, i) => `2026-${String(i + 1).padStart(2, '0')}-01`), []],
+    ['2025-11-30', '2026-11-28', [...Array(11)].map((_, i) => (i === 0 ? '2025-12-01' : `2026-${String(i).padStart(2, '0')}-01`)), [['2025-11-30', '2025-11-30'], ['2026-11-01', '2026-11-28']]],
+    ['2026-02-10', '2026-02-20', [], [['2026-02-10', '2026-02-20']]],
+    ['2026-02-10', '2026-03-31', ['2026-03-01'], [['2026-02-10', '2026-02-28']]],
+    ['2024-02-01', '2024-02-29', ['2024-02-01'], []],
+  ])('%s..%s', (from, to, months, days) => {
+    expect(monthSplit(from, to)).toEqual({ months, days });
   });
 });

@@ -23,6 +23,9 @@ export type ColumnDimension = keyof typeof DIMENSION_COLUMNS;
 export type Dimension = ColumnDimension | 'exit_page' | 'event_prop';
 export const ROLLUP_DIMENSIONS: Dimension[] = [...(Object.keys(DIMENSION_COLUMNS) as ColumnDimension[]), 'exit_page', 'event_prop'];
 
+/** Breakdown rows summed over a whole month are stored under `m:<dimension>`, dated the 1st. */
+export const MONTH_PREFIX = 'm:';
+
 /** How "no referrer" is shown; stored as ''. */
 export const DIRECT_REFERRER = 'Direct / None';
 
