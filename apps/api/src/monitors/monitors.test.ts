@@ -109,6 +109,9 @@ describe('monitors API', () => {
     const hb = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { name: 'cron', type: 'heartbeat', interval_seconds: 300, heartbeat_grace_seconds: 60 } });
     expect(hb.statusCode).toBe(201);
     expect(hb.json().heartbeat_url).toMatch(/\/api\/heartbeat\/[0-9a-f]{32}$/);
+    // a daily heartbeat is still evaluated every minute
+    const daily = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { name: 'nightly', type: 'heartbeat', interval_seconds: 86_400 } });
+    expect((await scheduler(daily.json().id))?.every).toBe(60_000);
   });
 });
 

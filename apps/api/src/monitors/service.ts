@@ -163,7 +163,7 @@ export async function createMonitor(deps: MonitorDeps, team: TeamContext, body: 
     const id = Number(res.insertId);
     // No channel_ids: the team's default channels (SPEC 4.4).
     await assertChannels(trx, team.id, id, body.channel_ids);
-    await viaRedis('scheduling the monitor', () => syncMonitorSchedule(deps.queues.checks, { id, enabled, interval_seconds: body.interval_seconds }));
+    await viaRedis('scheduling the monitor', () => syncMonitorSchedule(deps.queues.checks, { id, enabled, interval_seconds: body.interval_seconds, type: body.type }));
     return id;
   });
   // The first check runs now rather than at the monitor's slot in the interval.
@@ -221,7 +221,7 @@ export async function updateMonitor(deps: MonitorDeps, team: TeamContext, id: nu
     }
     await trx.updateTable('monitors').set(set as never).where('id', '=', id).where('team_id', '=', team.id).execute();
     if (patch.channel_ids !== undefined) await assertChannels(trx, team.id, id, patch.channel_ids);
-    await viaRedis('rescheduling the monitor', () => syncMonitorSchedule(deps.queues.checks, { id, enabled, interval_seconds: merged.interval_seconds }));
+    await viaRedis('rescheduling the monitor', () => syncMonitorSchedule(deps.queues.checks, { id, enabled, interval_seconds: merged.interval_seconds, type: current.type }));
   });
   return getMonitor(deps, team, id);
 }
@@ -243,7 +243,7 @@ export async function deleteMonitor(deps: MonitorDeps, team: TeamContext, id: nu
 
 export async function setPaused(deps: MonitorDeps, team: TeamContext, id: number, paused: boolean): Promise<Monitor> {
   await deps.db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('monitors').select(['id', 'interval_seconds', 'enabled']).where('team_id', '=', team.id).where('id', '=', id).forUpdate().executeTakeFirst();
+    const current = await trx.selectFrom('monitors').select(['id', 'interval_seconds', 'enabled', 'type']).where('team_id', '=', team.id).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new NotFound('Monitor');
     if (Boolean(current.enabled) === !paused) return;
     await trx
@@ -251,7 +251,7 @@ export async function setPaused(deps: MonitorDeps, team: TeamContext, id: number
       .set({ enabled: !paused, status: paused ? 'paused' : 'pending', consecutive_failures: 0, consecutive_successes: 0, failing_since: null, status_changed_at: new Date(), updated_at: new Date() })
       .where('id', '=', id)
       .execute();
-    await viaRedis(paused ? 'pausing' : 'resuming', () => syncMonitorSchedule(deps.queues.checks, { id, enabled: !paused, interval_seconds: current.interval_seconds }));
+    await viaRedis(paused ? 'pausing' : 'resuming', () => syncMonitorSchedule(deps.queues.checks, { id, enabled: !paused, interval_seconds: current.interval_seconds, type: current.type }));
   });
   if (!paused) await viaRedis('first check', () => enqueueCheckNow(deps.queues.checks, id)).catch(() => undefined);
   return getMonitor(deps, team, id);

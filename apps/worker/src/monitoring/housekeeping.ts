@@ -20,7 +20,7 @@ async function* monitorChunks(db: Db, size = CHUNK) {
   for (;;) {
     const rows = await db
       .selectFrom('monitors')
-      .select(['id', 'team_id', 'enabled', 'interval_seconds', 'created_at', 'uptime_percentage'])
+      .select(['id', 'team_id', 'type', 'enabled', 'interval_seconds', 'created_at', 'uptime_percentage'])
       .where('id', '>', after)
       .orderBy('id')
       .limit(size)

@@ -22,6 +22,15 @@ export interface SchedulableMonitor {
   id: number;
   enabled: boolean | number;
   interval_seconds: number;
+  type?: string;
+}
+
+/**
+ * How often the monitor's job runs. A heartbeat monitor is evaluated at least every minute, so a
+ * missed ping of a daily job is noticed within a minute of its deadline, not a day later.
+ */
+export function scheduleEverySeconds(monitor: SchedulableMonitor): number {
+  return monitor.type === 'heartbeat' ? Math.min(monitor.interval_seconds, 60) : monitor.interval_seconds;
 }
 
 export function monitorSchedulerId(monitorId: number): string {
@@ -54,7 +63,7 @@ export async function syncMonitorSchedule(queue: Queue<CheckJobData>, monitor: S
     await queue.removeJobScheduler(id);
     return;
   }
-  const every = monitor.interval_seconds * 1000;
+  const every = scheduleEverySeconds(monitor) * 1000;
   await queue.upsertJobScheduler(
     id,
     { every, offset: scheduleOffset(monitor.id, every) },
