@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDb, serverUrl, type Db } from '../../packages/db/src/connection';
@@ -215,6 +216,8 @@ async function benchChecks(n: number, durationS: number, intervalS: number) {
       worker_cpu_pct_of_one_core: +cpuPct.toFixed(1),
       worker_rss_mb_max: +Math.max(...rssSamples).toFixed(0),
       monitor_checks_rows_per_s: +(Number(written.rows[0]!.n) / seconds).toFixed(1),
+      // the machine is shared: a high load average explains a long tail
+      load_avg_1m: +loadavg()[0]!.toFixed(1),
     };
     console.log(JSON.stringify(result));
     await queue.close();
@@ -299,7 +302,7 @@ async function benchApi(n: number) {
       results.push({ endpoint: name, p50_ms: +quantile(times, 0.5).toFixed(1), p95_ms: +quantile(times, 0.95).toFixed(1) });
     }
     await app.close();
-    console.log(JSON.stringify({ api_monitors: n, checks_of_detail_monitor: total, fill_s: +fillS.toFixed(1) }));
+    console.log(JSON.stringify({ api_monitors: n, checks_of_detail_monitor: total, fill_s: +fillS.toFixed(1), load_avg_1m: +loadavg()[0]!.toFixed(1) }));
     console.table(results);
     return results;
   } finally {
