@@ -348,8 +348,18 @@ describe('dashboard in a real browser', () => {
       await page.waitForFunction(() => document.querySelector('[data-testid=stat-pageviews]')?.textContent === '3');
       expect(Number(await page.getByTestId('realtime').locator('.tabular-nums').textContent())).toBeGreaterThanOrEqual(1);
 
+      // Site settings: a bad time zone is refused inline, a rename shows at once.
+      await page.getByLabel('Site time zone').fill('Mars/Olympus');
+      await page.getByRole('button', { name: 'Save site' }).click();
+      await page.getByText('must be an IANA time zone such as Europe/Berlin').waitFor();
+      await page.getByLabel('Site time zone').fill('Europe/Berlin');
+      await page.getByLabel('Site name').fill('Shop EU');
+      await page.getByRole('button', { name: 'Save site' }).click();
+      await page.getByRole('heading', { name: 'Shop EU' }).waitFor();
+      expect((await stack.api.db.selectFrom('sites').select('timezone').where('id', '=', siteId).executeTakeFirstOrThrow()).timezone).toBe('Europe/Berlin');
+
       await page.goto(`/t/${teamId}/sites`);
-      await page.getByTestId('site-list').getByText('Shop', { exact: true }).waitFor();
+      await page.getByTestId('site-list').getByText('Shop EU', { exact: true }).waitFor();
       await shoot(page, 'sites');
     } finally {
       await context.close();

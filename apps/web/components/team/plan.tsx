@@ -26,7 +26,7 @@ export function PlanCard({ team, usage = {} }: { team: Team; usage?: Partial<Rec
   return (
     <Card title={<span className="flex items-center gap-2">Plan and limits <Badge tone="brand">{team.plan}</Badge></span>}>
       <div className="overflow-x-auto">
-        <table className="w-full min-w-[22rem] text-sm">
+        <table className="w-full text-sm">
           <thead>
             <tr className="text-left text-xs text-fg-muted">
               <th className="py-2 font-medium">Limit</th>

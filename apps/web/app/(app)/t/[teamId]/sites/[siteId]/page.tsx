@@ -1,9 +1,10 @@
 'use client';
 import type { BreakdownProperty, FilterProperty } from '@sentrypulse/shared';
 import dynamic from 'next/dynamic';
-import { useParams } from 'next/navigation';
+import { useParams, useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { BreakdownCard } from '@/components/analytics/breakdown-card';
+import { SiteSettings } from '@/components/analytics/site-settings';
 import { RangePicker } from '@/components/analytics/range-picker';
 import { Icon } from '@/components/shell/icons';
 import { Button } from '@/components/ui/button';
@@ -16,7 +17,7 @@ import { messageOf } from '@/lib/api/errors';
 import { downloadCsv, useRealtime, useSite, useSiteStats } from '@/lib/api/sites';
 import { filterParam, presetRange, rangeLabel, todayIn, type DateRange } from '@/lib/date-range';
 import { formatChange, formatCompact, formatDuration } from '@/lib/format';
-import { useCurrentTeam } from '@/lib/team';
+import { teamHref, useCurrentTeam } from '@/lib/team';
 
 const VisitorsChart = dynamic(() => import('@/components/charts/visitors-chart'), { ssr: false, loading: () => <Skeleton className="h-[260px] w-full" /> });
 
@@ -55,7 +56,8 @@ function Figure({ label, value, change, previous, compare, invert = false, testI
 }
 
 export default function SiteDashboardPage() {
-  const { teamId } = useCurrentTeam();
+  const { teamId, can } = useCurrentTeam();
+  const router = useRouter();
   const siteId = Number(useParams<{ siteId: string }>().siteId);
   const site = useSite(teamId, siteId);
   const tz = site.data?.timezone ?? 'UTC';
@@ -233,6 +235,17 @@ export default function SiteDashboardPage() {
           <CodeLine text={site.data.snippet} />
         </Card>
       </div>
+      {can('sites.write') ? (
+        <div className="mt-6">
+          <SiteSettings
+            key={site.data.id}
+            teamId={teamId}
+            site={site.data}
+            onSaved={(s) => void site.mutate(s, { revalidate: false })}
+            onDeleted={() => router.replace(teamHref(teamId, '/sites'))}
+          />
+        </div>
+      ) : null}
     </>
   );
 }
