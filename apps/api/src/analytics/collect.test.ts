@@ -204,6 +204,20 @@ describe('collect: bad input answers a clear 4xx and stores nothing', () => {
     await expectRefused(await collect(t.app, ok(), { contentType: 'application/x-www-form-urlencoded', raw: 'a=b' }), 415, /Content-Type/, before);
   });
 
+  it('no content type at all', async () => {
+    const before = await rawCount();
+    const res = await t.app.inject({ method: 'POST', url: '/api/analytics/collect', payload: Buffer.from(JSON.stringify(ok())), headers: { 'user-agent': UA.chromeWindows } });
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode).toBeLessThan(500);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(await rawCount()).toBe(before);
+  });
+
+  it('a JSON body that is not an object', async () => {
+    const before = await rawCount();
+    await expectRefused(await collect(t.app, null, { raw: '"pageview"' }), 400, /body/, before);
+  });
+
   it('an empty text/plain body', async () => {
     const before = await rawCount();
     const res = await collect(t.app, null, { raw: '' });
