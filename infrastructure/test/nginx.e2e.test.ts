@@ -175,6 +175,10 @@ describe('health and routing through nginx', () => {
       expect(res.headers['content-type']).toBe('application/problem+json');
       expect(res.headers['retry-after']).toBe('5');
       expect(res.json()).toMatchObject({ status: 503, title: 'Service unavailable' });
+      // An error in place of tracker.js is never cached by browsers.
+      const tracker = await raw(`${down.base}/tracker.js`);
+      expect(tracker.status).toBeGreaterThanOrEqual(500);
+      expect(tracker.headers['cache-control']).toBe('no-store');
     } finally {
       await down.stop();
     }
@@ -234,24 +238,25 @@ describe('compression, caching, limits and headers', () => {
     }
   });
 
-  it('routes /tracker.js to the api with a day of cache when it is served, and never caches an error', async () => {
+  it('serves /tracker.js from the api, gzipped, cached a day by browsers and a minute by nginx', async () => {
     const first = await raw(`${nginx.base}/tracker.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(first.status).toBe(200);
     // Only the api sets x-request-id: the response came from it, not from the web app.
     expect(first.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
-    if (first.status === 200) {
-      expect(first.headers['content-type']).toContain('javascript');
-      expect(first.headers['cache-control']).toBe('public, max-age=86400, stale-while-revalidate=604800');
-      expect(first.headers['content-encoding']).toBe('gzip');
-      const second = await raw(`${nginx.base}/tracker.js`, { headers: { 'accept-encoding': 'gzip' } });
-      expect(second.headers['x-cache-status']).toBe('HIT');
-      expect(second.body.equals(first.body)).toBe(true);
-    } else {
-      // packages/tracker not built yet: the api's 503 must not be cached by browsers or nginx.
-      expect(first.status).toBe(503);
-      expect(first.headers['content-type']).toContain('application/problem+json');
-      expect(first.headers['cache-control']).toBe('no-store');
-      expect(first.headers['x-cache-status']).not.toBe('HIT');
-    }
+    expect(first.headers['content-type']).toContain('javascript');
+    expect(first.headers['cache-control']).toBe('public, max-age=86400, stale-while-revalidate=604800');
+    expect(first.headers['content-encoding']).toBe('gzip');
+    expect(first.headers['access-control-allow-origin']).toBe('*');
+    const script = gunzipSync(first.body).toString('utf8');
+    expect(script.length).toBeGreaterThan(500);
+    expect(script).toContain('/api/analytics/collect');
+    const second = await raw(`${nginx.base}/tracker.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(second.headers['x-cache-status']).toBe('HIT');
+    expect(second.body.equals(first.body)).toBe(true);
+    // A client without gzip gets the plain script (its own cache entry, per Vary).
+    const plain = await raw(`${nginx.base}/tracker.js`);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text()).toBe(script);
   });
 
   it('refuses oversized bodies at the proxy with 413 problem+json', async () => {
