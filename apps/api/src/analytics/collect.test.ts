@@ -1,5 +1,6 @@
 import { ingestStreamKey } from '@sentrypulse/shared';
 import { Redis } from 'ioredis';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers';
 import { DROPPED_HEADER } from './collect';
@@ -282,13 +283,12 @@ describe('ingest durability', () => {
 });
 
 describe('GET /tracker.js', () => {
-  it('serves the script with long cache headers, gzip when accepted, or a clear 503 before it is built', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/tracker.js', headers: { 'accept-encoding': 'gzip' } });
-    if (res.statusCode === 503) {
-      expect(res.json().detail).toMatch(/not built/);
-      return;
-    }
+  it('serves the script with long cache headers, an ETag, and gzip when accepted', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/tracker.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
     expect(res.statusCode).toBe(200);
+    expect(gunzipSync(res.rawPayload).toString()).toContain('sendBeacon');
+    expect(res.rawPayload.length).toBeLessThan(1024);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['content-type']).toContain('javascript');
     expect(res.headers['cache-control']).toMatch(/max-age=\d{5,}/);
     expect(res.headers['content-encoding']).toBe('gzip');
