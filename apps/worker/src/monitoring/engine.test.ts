@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../checks';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
 import type { RunningModule } from '../module';
 import { monitoringModule } from './module';
@@ -30,11 +31,20 @@ function newContext() {
   return ctx;
 }
 
+/** A worker module in this process; `runs` counts the checks it ran (the real runner does the work). */
 async function startWorker() {
   const ctx = newContext();
-  const mod = await monitoringModule({ concurrency: 50, housekeeping: false }).start(ctx);
+  const counter = { runs: 0 };
+  const mod = await monitoringModule({
+    concurrency: 50,
+    housekeeping: false,
+    runCheck: (target, opts) => {
+      counter.runs += 1;
+      return runCheck(target, opts);
+    },
+  }).start(ctx);
   running.push(mod);
-  return { ctx, mod };
+  return { ctx, mod, counter };
 }
 
 beforeAll(async () => {
@@ -188,7 +198,7 @@ describe('changes take effect at the next tick', () => {
 describe('two workers', () => {
   it('share the checks without running any due check twice', async () => {
     const a = await startWorker();
-    await startWorker();
+    const b = await startWorker();
     const target = await switchableTarget();
     const ids: number[] = [];
     for (let i = 0; i < 20; i++) ids.push(await insertMonitor(database.db, teamId, { url: target.url, name: `m${i}` }));
@@ -206,6 +216,9 @@ describe('two workers', () => {
       expect(Number(r.n)).toBeGreaterThanOrEqual(2);
       expect(Number(r.n)).toBeLessThanOrEqual(Math.round(Number(r.span_ms) / 1000) + 1);
     }
+    // both workers took a share of the checks
+    expect(a.counter.runs).toBeGreaterThan(0);
+    expect(b.counter.runs).toBeGreaterThan(0);
     // every recorded check reached the target
     expect(target.hits).toBeGreaterThanOrEqual(rows.rows.reduce((s, r) => s + Number(r.n), 0));
     await target.close();
