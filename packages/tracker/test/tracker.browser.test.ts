@@ -78,7 +78,7 @@ function page(path: string, attrs: Record<string, string>, { head = '', body = '
 
 const events = (siteCode: string) => hits.filter((h) => h.body.site === siteCode);
 
-async function until(siteCode: string, n: number, ms = 5_000) {
+async function until(siteCode: string, n: number, ms = 10_000) {
   const end = Date.now() + ms;
   while (events(siteCode).length < n) {
     if (Date.now() > end) throw new Error(`expected ${n} events for ${siteCode}, got ${JSON.stringify(events(siteCode).map((h) => h.body))}`);
