@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -20,10 +21,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** next.config.ts reads the same variable; CI builds and tests the default `.next`. */
 const DIST_DIR = process.env.NEXT_DIST_DIR || '.next';
 
+const SKIP_DIRS = new Set(['node_modules', '.next', 'dist', 'test']);
+const SOURCE = /\.(tsx?|css|mjs|json)$/;
+
+/** Newest source file (build output, generated next-env.d.ts and tsbuildinfo do not count). */
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === '.next' || entry.name === 'test') continue;
+    if (entry.isDirectory() ? SKIP_DIRS.has(entry.name) || entry.name.startsWith('.') : !SOURCE.test(entry.name) || entry.name === 'next-env.d.ts') continue;
     const p = join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
   }
@@ -183,6 +188,8 @@ export interface PageTiming {
   api_last_end_ms: number;
   /** When the last script finished loading (ms). */
   js_last_end_ms: number;
+  /** The machine's 1-minute load average when measured (2 cores, shared): context for the figures. */
+  load_1m: number;
 }
 
 /** Loads `path` in a fresh context (cold cache) and measures it with the browser's performance API. */
@@ -216,5 +223,6 @@ export async function measure(stack: Stack, context: BrowserContext, path: strin
     api_first_start_ms: Math.round(t.apiFirst),
     api_last_end_ms: Math.round(t.apiLast),
     js_last_end_ms: Math.round(t.jsLast),
+    load_1m: Math.round(loadavg()[0]! * 10) / 10,
   };
 }
