@@ -102,3 +102,15 @@ describe('analytics date ranges', () => {
     expect(filterParam([{ property: 'page', value: '/pricing' }, { property: 'country', value: 'DE' }])).toBe('page:/pricing;country:DE');
   });
 });
+
+describe('weekly chart points', () => {
+  it('sums days into Monday-started weeks, labelled with the first day present', async () => {
+    const { weekly } = await import('../lib/date-range');
+    const days = ['2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-11-30'].map((date, i) => ({ date, pageviews: i + 1, visitors: 1 }));
+    expect(weekly(days)).toEqual([
+      { date: '2026-11-21', pageviews: 3, visitors: 2 },
+      { date: '2026-11-23', pageviews: 7, visitors: 2 },
+      { date: '2026-11-30', pageviews: 5, visitors: 1 },
+    ]);
+  });
+});

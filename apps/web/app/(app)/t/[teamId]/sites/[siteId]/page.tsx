@@ -15,7 +15,7 @@ import { Tabs } from '@/components/ui/stat';
 import { ErrorState, Skeleton, SkeletonRows } from '@/components/ui/states';
 import { messageOf } from '@/lib/api/errors';
 import { downloadCsv, useRealtime, useSite, useSiteStats } from '@/lib/api/sites';
-import { filterParam, presetRange, rangeLabel, todayIn, type DateRange } from '@/lib/date-range';
+import { filterParam, presetRange, rangeLabel, todayIn, weekly, type DateRange } from '@/lib/date-range';
 import { formatChange, formatCompact, formatDuration } from '@/lib/format';
 import { teamHref, useCurrentTeam } from '@/lib/team';
 
@@ -174,7 +174,11 @@ export default function SiteDashboardPage() {
               ]}
             />
           </div>
-          {s ? <VisitorsChart points={s.timeseries} metric={metric} hourly={s.interval === 'hour'} /> : <Skeleton className="h-[260px] w-full" />}
+          {s ? (
+            <VisitorsChart points={s.interval === 'day' && s.timeseries.length > 120 ? weekly(s.timeseries) : s.timeseries} metric={metric} hourly={s.interval === 'hour'} />
+          ) : (
+            <Skeleton className="h-[260px] w-full" />
+          )}
         </div>
       </section>
       <div className="mt-6 grid gap-6 md:grid-cols-2">
