@@ -210,7 +210,12 @@ describe('dashboard in a real browser', () => {
       await page.getByText(/whsec_/).first().waitFor();
       await page.getByTestId('channels').getByText('Ops hook').waitFor();
       await page.getByRole('button', { name: 'Send test' }).click();
-      await page.getByTestId('alerts').getByText('sent', { exact: true }).waitFor({ timeout: 40_000 });
+      try {
+        await page.getByTestId('alerts').getByText('sent', { exact: true }).waitFor({ timeout: 60_000 });
+      } catch (err) {
+        const log = await page.getByTestId('alerts').textContent().catch(() => '(no delivery log)');
+        throw new Error(`the test message did not show as sent; delivery log: ${log}; receiver got ${received.length}`, { cause: err });
+      }
       expect(received.length).toBeGreaterThanOrEqual(1);
       expect(received[0]!.headers['webhook-signature']).toMatch(/^v1,/);
       expect(JSON.parse(received[0]!.body).type).toBe('test');
