@@ -4,6 +4,7 @@
 // this file favours short code over defensive code. No cookies, no storage of any kind: the
 // server derives a daily visitor hash, nothing is remembered in the browser.
 ((w, d, n, l, h) => {
+  if (w.sentrypulse && w.sentrypulse._sp) return;
   const s = d.currentScript;
   const attr = (k) => s.getAttribute('data-' + k);
   const site = attr('site');
@@ -43,9 +44,11 @@
   };
 
   // Calls made before the script loaded sit in the stub's queue (see docs/tracker.md); calls
-  // made while the page is still prerendering wait in the same queue.
+  // made while the page is still prerendering wait in the same queue. `_sp` marks our own
+  // functions, so a snippet included twice (theme + plugin) does not count everything twice.
+  const own = (f) => ((f._sp = 1), (w.sentrypulse = f));
   let queue = (w.sentrypulse && w.sentrypulse.q) || [];
-  w.sentrypulse = (...a) => queue.push(a);
+  own((...a) => queue.push(a));
 
   // A prerendered page may never be seen: nothing is sent until it is shown.
   const start = () => {
@@ -57,6 +60,14 @@
         page();
       };
     }
+    // Back/forward to a page kept in the back-forward cache runs no script: still a pageview,
+    // as it would be had the browser reloaded the page.
+    w.addEventListener('pageshow', (e) => {
+      if (e.persisted) {
+        last = 0;
+        page();
+      }
+    });
     w.addEventListener('popstate', page);
     w.addEventListener('hashchange', page);
     // Outbound links: the beacon outlives the navigation, so the click is never delayed.
@@ -69,7 +80,7 @@
     };
     d.addEventListener('click', click);
     d.addEventListener('auxclick', click);
-    w.sentrypulse = send;
+    own(send);
     page();
     for (const a of queue) send(...a);
     queue = 0;

@@ -1,7 +1,7 @@
 // Reusable headless Chromium for browser tests: Debian's /usr/bin/chromium driven by
 // playwright-core (never a browser downloaded by a test tool). Copy the flags, or import this.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -20,10 +20,13 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** `extraArgs` e.g. `--host-resolver-rules=MAP shop.example.com 127.0.0.1` for real-looking hosts. */
-export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+/**
+ * `extraArgs` e.g. `--host-resolver-rules=MAP shop.example.com 127.0.0.1` for real-looking hosts;
+ * `options` e.g. `{ ignoreDefaultArgs: ['--disable-back-forward-cache'] }` (Playwright's default).
+ */
+export async function launchChromium(extraArgs: string[] = [], options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  return chromium.launch({ ...options, executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

@@ -189,6 +189,54 @@ describe('tracker.js in Chromium', () => {
     await context.close();
   });
 
+  it('counts once when the snippet is on the page twice', async () => {
+    const code = 'twice-site';
+    const second = `<script defer data-site="${code}" data-allow-localhost="true" src="${api}/tracker.js?again"></script>`;
+    const url = page('/twice', { site: code, 'allow-localhost': 'true' }, { head: second });
+    const { context, tab } = await human();
+    await tab.goto(url);
+    await until(code, 1);
+    await tab.evaluate(() => history.pushState({}, '', '/twice/next'));
+    await tab.evaluate(() => (window as unknown as { sentrypulse: (n: string) => void }).sentrypulse('once'));
+    await until(code, 3);
+    await settle();
+    expect(await tab.evaluate(() => Array.from(document.scripts).filter((s) => s.src.includes('tracker.js')).length)).toBe(2);
+    expect(events(code).map((h) => [h.body.name, h.body.url])).toEqual([
+      ['pageview', url],
+      ['pageview', `${site}/twice/next`],
+      ['once', `${site}/twice/next`],
+    ]);
+    await context.close();
+  });
+
+  it('counts a page restored from the back-forward cache again', async () => {
+    const code = 'bfcache-site';
+    const url = page('/cached', { site: code, 'allow-localhost': 'true' });
+    // Playwright turns the cache off by default; this browser keeps Chromium's default (on).
+    const cachingBrowser = await launchChromium([], { ignoreDefaultArgs: ['--disable-back-forward-cache'] });
+    try {
+      const context = await cachingBrowser.newContext();
+      await context.addInitScript(`Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false });`);
+      await context.addInitScript(`addEventListener('pageshow', (e) => { if (e.persisted) window.__restored = true; });`);
+      const tab = await context.newPage();
+      await tab.goto(url);
+      await until(code, 1);
+      await tab.goto(`${site}/elsewhere`);
+      // A restore fires no load event, so wait for the commit and then for pageshow.
+      await tab.goBack({ waitUntil: 'commit', timeout: 5_000 });
+      // Restored, not reloaded: the script did not run again, so only pageshow can count it.
+      await tab.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true, undefined, { timeout: 5_000 });
+      await until(code, 2);
+      await settle();
+      expect(events(code).map((h) => [h.body.name, h.body.url])).toEqual([
+        ['pageview', url],
+        ['pageview', url],
+      ]);
+    } finally {
+      await cachingBrowser.close();
+    }
+  });
+
   it('falls back to fetch keepalive, still text/plain without a preflight, when sendBeacon is missing', async () => {
     const code = 'fetch-site';
     const url = page('/fetch', { site: code, 'allow-localhost': 'true' });
