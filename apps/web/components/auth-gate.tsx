@@ -1,7 +1,7 @@
 'use client';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
-import { SWRConfig } from 'swr';
+import { SWRConfig, mutate as mutateAll } from 'swr';
 import { ApiError } from '../lib/api/errors';
 import { getAccessToken, onSessionChange } from '../lib/api/session';
 import { Skeleton } from './ui/states';
@@ -47,7 +47,11 @@ export function AuthGate({ children }: { children: ReactNode }) {
       else router.replace(loginHref(pathname));
     });
     const off = onSessionChange((token) => {
-      if (!token) router.replace('/login');
+      if (token) return;
+      // Signed out (here or in another tab): drop every cached answer so the next account that
+      // signs in on this browser never sees the previous one's data.
+      void mutateAll(() => true, undefined, { revalidate: false });
+      router.replace('/login');
     });
     return () => {
       alive = false;
