@@ -6,6 +6,8 @@ import { gzipSync } from 'node:zlib';
 export const GZIP_BUDGET = 1024;
 
 export const SOURCE = fileURLToPath(new URL('./tracker.js', import.meta.url));
+/** This file: a change of build options also makes an older dist/ stale. */
+export const BUILDER = fileURLToPath(import.meta.url);
 export const DIST = fileURLToPath(new URL('../dist/tracker.js', import.meta.url));
 
 /**

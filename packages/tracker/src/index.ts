@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { buildTracker, DIST, gzip, SOURCE } from './build';
+import { BUILDER, buildTracker, DIST, gzip, SOURCE } from './build';
 
 export { buildTracker, GZIP_BUDGET } from './build';
 
@@ -23,12 +23,25 @@ async function mtime(path: string): Promise<number | null> {
 /**
  * dist/ is not committed (ADR 0060): a deployed api reads dist/tracker.js, built by
  * `pnpm -r build` in the image; in development and tests, where dist/ may be missing or older
- * than the source, the script is built in memory (esbuild and terser are devDependencies there).
+ * than the source or the build options, the script is built in memory (esbuild and terser are
+ * devDependencies there).
  * Nothing is written, so parallel test processes never race on dist/.
  */
 async function load(): Promise<TrackerScript> {
-  const [built, source] = await Promise.all([mtime(DIST), mtime(SOURCE)]);
-  const body = built !== null && (source === null || built >= source) ? await readFile(DIST) : Buffer.from(await buildTracker());
+  const [built, ...inputs] = await Promise.all([mtime(DIST), mtime(SOURCE), mtime(BUILDER)]);
+  const fresh = built !== null && inputs.every((t) => t === null || built >= t);
+  let body: Buffer;
+  if (fresh) body = await readFile(DIST);
+  else {
+    try {
+      body = Buffer.from(await buildTracker());
+    } catch (err) {
+      // Without the build tools (a production install whose copied dist/ looks older than the
+      // source, e.g. after a copy that reset times) the shipped build beats a 503.
+      if (built === null) throw err;
+      body = await readFile(DIST);
+    }
+  }
   return { body, gzip: gzip(body), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
 }
 
