@@ -92,7 +92,7 @@ export default function MonitorsPage() {
               {rows.map((m) => (
                 // Off-screen rows skip layout and paint until scrolled to (500+ monitors).
                 <li key={m.id} className="[contain-intrinsic-size:auto_64px] [content-visibility:auto]">
-                  <Link href={teamHref(teamId, `/monitors/${m.id}`)} className="grid grid-cols-[auto_1fr_auto] items-center gap-x-3 gap-y-1 px-4 py-3 hover:bg-muted sm:grid-cols-[auto_minmax(0,1fr)_7rem_8rem_6rem]">
+                  <Link href={teamHref(teamId, `/monitors/${m.id}`)} className="grid grid-cols-[auto_1fr_auto] items-center gap-x-3 gap-y-1 px-4 py-3 hover:bg-muted sm:grid-cols-[auto_minmax(0,1fr)_5rem_8rem_9rem]">
                     <MonitorDot monitor={m} />
                     <div className="min-w-0">
                       <p className="truncate text-sm font-medium" data-testid="monitor-name">
@@ -107,7 +107,7 @@ export default function MonitorsPage() {
                     <div className="hidden sm:block">
                       <MonitorSparkline teamId={teamId} monitorId={m.id} lastCheckedAt={m.last_checked_at} />
                     </div>
-                    <div className="col-start-2 text-xs text-fg-muted sm:col-start-auto sm:text-right">
+                    <div className="col-start-2 whitespace-nowrap text-xs text-fg-muted sm:col-start-auto sm:text-right">
                       <span data-testid="monitor-status" className="sr-only">{statusLabel(monitorTone(m))}</span>
                       {formatMs(m.last_response_time_ms)} · {formatRelative(m.last_checked_at)}
                     </div>
