@@ -77,7 +77,8 @@ export const collectRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new TooManyEvents('IP address', ipRetry);
       }
 
-      const site = await a.site(body.site);
+      const cachedSite = a.site(body.site);
+      const site = cachedSite instanceof Promise ? await cachedSite : cachedSite;
       if (!site) throw new AppError(404, 'unknown-site', 'Unknown site', `No site has the tracking code "${body.site}".`);
       if (!site.enabled) throw new Forbidden('Tracking is disabled for this site.');
 
@@ -112,7 +113,8 @@ export const collectRoutes: FastifyPluginAsyncZod = async (app) => {
       const now = a.clock();
       let salts;
       try {
-        salts = await a.salts.forInstant(now);
+        const pending = a.salts.forInstant(now);
+        salts = pending instanceof Promise ? await pending : pending;
       } catch {
         throw new ServiceUnavailable('Analytics storage is unavailable; retry shortly.');
       }

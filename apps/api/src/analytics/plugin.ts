@@ -21,7 +21,7 @@ export interface AnalyticsState {
   clock: () => number;
   countryOf(ip: string): string;
   /** Tracking code → site, cached briefly (misses too) so floods of bad codes skip MySQL. */
-  site(code: string): Promise<CollectSite | null>;
+  site(code: string): CollectSite | null | Promise<CollectSite | null>;
   forgetSite(code: string): void;
 }
 
@@ -69,7 +69,7 @@ export const analyticsPlugin = fp(async (app: FastifyInstance) => {
         return '';
       }
     },
-    async site(code) {
+    site(code) {
       const hit = sites.get(code);
       if (hit) return hit.site;
       let p = loading.get(code);

@@ -36,14 +36,24 @@ export class Salts {
     return `${this.prefix}:analytics:salt:${date}`;
   }
 
+  /** The answer for the current UTC day once past its grace period: no work per event. */
+  private steady: { day: number; value: { today: Buffer; yesterday: Buffer | null } } | null = null;
+
   /** Today's salt and, during the grace period after midnight, yesterday's (if it exists). */
-  async forInstant(nowMs: number): Promise<{ today: Buffer; yesterday: Buffer | null }> {
+  forInstant(nowMs: number): Promise<{ today: Buffer; yesterday: Buffer | null }> | { today: Buffer; yesterday: Buffer | null } {
+    const day = Math.floor(nowMs / DAY);
+    if (this.steady && this.steady.day === day && nowMs - day * DAY >= SALT_GRACE_MS) return this.steady.value;
+    return this.resolve(nowMs);
+  }
+
+  private async resolve(nowMs: number): Promise<{ today: Buffer; yesterday: Buffer | null }> {
     const today = utcDate(nowMs);
     const dayStart = Date.parse(`${today}T00:00:00Z`);
     const inGrace = nowMs - dayStart < SALT_GRACE_MS;
     const yesterdayDate = utcDate(dayStart - DAY);
     const [t, y] = await Promise.all([this.get(today, dayStart, true), inGrace ? this.get(yesterdayDate, dayStart - DAY, false) : null]);
     if (!t) throw new Error('salt unavailable');
+    if (!inGrace) this.steady = { day: Math.floor(nowMs / DAY), value: { today: t, yesterday: null } };
     if (this.cache.size > 4) {
       for (const d of this.cache.keys()) if (d < yesterdayDate) this.cache.delete(d);
     }
