@@ -10,6 +10,7 @@
  * the database; `--reuse <name>` measures again on a kept one (no generation, no rollup).
  */
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../apps/api/src/app';
@@ -58,6 +59,7 @@ async function main() {
   } finally {
     await app.close();
     await db.destroy();
+    await deleteRedisPrefix(config.redisUrl, prefix);
     if (!values.keep && !values.reuse) {
       const server = createDb(serverUrl(dbUrl.toString()), { connectionLimit: 1 });
       await sql`DROP DATABASE IF EXISTS ${sql.id(dbName)}`.execute(server);
@@ -65,6 +67,22 @@ async function main() {
     } else {
       console.log(`kept database ${dbName} (measure again with --reuse ${dbName}; drop it when done)`);
     }
+  }
+}
+
+/** The app's queues leave a few keys under our prefix; remove them. */
+async function deleteRedisPrefix(url: string, keyPrefix: string) {
+  const { Redis } = createRequire(new URL('../../apps/api/package.json', import.meta.url))('ioredis') as typeof import('ioredis');
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 
