@@ -276,6 +276,23 @@ describe('dashboard in a real browser', () => {
       await page.getByText('Database failover in progress').first().waitFor();
       await shoot(page, 'public-status-page');
 
+      // A manual incident placed on the status page.
+      await page.goto(`/t/${teamId}/incidents/new`);
+      await page.getByRole('button', { name: 'Declare incident' }).click();
+      await page.getByText('must not be empty').first().waitFor();
+      await page.getByLabel('Title').fill('Payments provider degraded');
+      await page.getByLabel('First update').fill('Card payments are slow; we are on it.');
+      await page.getByLabel('Acme Status').check();
+      await page.getByRole('button', { name: 'Declare incident' }).click();
+      await page.waitForURL(/\/incidents\/\d+$/);
+      await page.getByTestId('timeline').getByText('Card payments are slow; we are on it.').waitFor();
+      for (let i = 0; ; i++) {
+        await page.goto('/status/acme-e2e');
+        if (await page.getByText('Payments provider degraded').count()) break;
+        if (i > 20) throw new Error('the manual incident did not reach the status page');
+        await page.waitForTimeout(1000);
+      }
+
       // Recovery resolves the incident.
       target.setHealthy(true);
       await page.goto(`/t/${teamId}/monitors/${monitorId}`);
