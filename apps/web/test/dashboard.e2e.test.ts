@@ -253,7 +253,7 @@ describe('dashboard in a real browser', () => {
       await page.waitForURL(/\/incidents\/\d+$/);
       await page.getByRole('button', { name: 'Acknowledge' }).click();
       await page.getByTestId('acknowledged').getByText('Pat Ops').waitFor();
-      await page.getByLabel('Status').selectOption('identified');
+      await page.getByLabel('Status', { exact: true }).selectOption('identified');
       await page.getByLabel('Message').fill('Database failover in progress');
       await page.getByRole('button', { name: 'Post update' }).click();
       await page.getByTestId('timeline').getByText('Database failover in progress').waitFor();

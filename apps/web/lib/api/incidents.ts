@@ -30,6 +30,8 @@ export const postIncidentUpdate = (teamId: number, id: number, body: { status: I
   request(Incident, `${incidentPaths.one(teamId, id)}/updates`, { method: 'POST', body });
 export const acknowledgeIncident = (teamId: number, id: number) =>
   request(Incident, `${incidentPaths.one(teamId, id)}/acknowledge`, { method: 'POST', body: {} });
+export const editIncident = (teamId: number, id: number, body: { title?: string; severity?: 'critical' | 'major' | 'minor'; monitor_ids?: number[]; status_page_ids?: number[] }) =>
+  request(Incident, incidentPaths.one(teamId, id), { method: 'PATCH', body });
 export const savePostmortem = (teamId: number, id: number, postmortem: string) =>
   request(Incident, `${incidentPaths.one(teamId, id)}/postmortem`, { method: 'PUT', body: { postmortem } });
 

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { IncidentStatusBadge, SeverityBadge } from '@/components/incidents/badges';
+import { IncidentScope } from '@/components/incidents/scope';
 import { Button } from '@/components/ui/button';
 import { Card, PageHeader } from '@/components/ui/card';
 import { FormError, SelectField, TextArea } from '@/components/ui/field';
@@ -12,6 +13,7 @@ import { messageOf } from '@/lib/api/errors';
 import { useMembers } from '@/lib/api/hooks';
 import { acknowledgeIncident, postIncidentUpdate, savePostmortem, useIncident } from '@/lib/api/incidents';
 import { useMonitors } from '@/lib/api/monitors';
+import { useStatusPages } from '@/lib/api/status-pages';
 import { useZodForm } from '@/lib/forms';
 import { formatDateTime, formatDuration } from '@/lib/format';
 import { teamHref, useCurrentTeam } from '@/lib/team';
@@ -22,6 +24,7 @@ export default function IncidentDetailPage() {
   const { data: incident, error, mutate } = useIncident(teamId, id);
   const members = useMembers(teamId);
   const monitors = useMonitors(teamId);
+  const pages = useStatusPages(teamId);
   const who = (userId: number | null) => (userId ? (members.data?.items.find((m) => m.user_id === userId)?.name ?? `user #${userId}`) : 'SentryPulse');
   const [status, setStatus] = useState<IncidentStatus>('identified');
   const [message, setMessage] = useState('');
@@ -153,6 +156,7 @@ export default function IncidentDetailPage() {
             </Card>
           ) : null}
         </div>
+        <div className="grid content-start gap-6">
         <Card title="Affected monitors" className="self-start">
           {incident.monitor_ids.length === 0 ? <p className="text-sm text-fg-muted">None</p> : null}
           <ul className="space-y-1">
@@ -165,6 +169,10 @@ export default function IncidentDetailPage() {
             ))}
           </ul>
         </Card>
+        {can('incidents.write') && monitors.data && pages.data ? (
+          <IncidentScope key={incident.id} teamId={teamId} incident={incident} monitors={monitors.data.items} pages={pages.data.items} onSaved={(i) => void mutate(i, { revalidate: false })} />
+        ) : null}
+        </div>
       </div>
     </>
   );
