@@ -1,3 +1,4 @@
+import { invalidateStatusPagesOnChange } from '../status-pages/invalidate-on-change';
 import {
   CreateIncidentBody,
   Incident,
@@ -24,6 +25,7 @@ const tags = ['incidents'];
  * timeline updates and acknowledge with incidents.respond (members too).
  */
 export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
+  invalidateStatusPagesOnChange(app);
   const deps: service.IncidentDeps = { db: app.db, queues: monitoringQueues(app), log: app.log };
   const base = '/teams/:teamId/incidents';
 

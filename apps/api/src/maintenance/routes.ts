@@ -1,3 +1,4 @@
+import { invalidateStatusPagesOnChange } from '../status-pages/invalidate-on-change';
 import { CreateMaintenanceBody, Maintenance, MaintenanceList, MaintenanceListQuery, MaintenanceParams, TeamParams } from '@sentrypulse/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { teamOf, userOf } from '../plugins/access';
@@ -8,6 +9,7 @@ const tags = ['maintenance'];
 
 /** Scheduled maintenance windows (SPEC 4.3): suppress incidents and alerts for their monitors. */
 export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
+  invalidateStatusPagesOnChange(app);
   const base = '/teams/:teamId/maintenance';
   app.get(
     base,

@@ -1,3 +1,4 @@
+import { invalidateStatusPagesOnChange } from '../status-pages/invalidate-on-change';
 import {
   CheckList,
   CheckNowResult,
@@ -23,6 +24,7 @@ const tags = ['monitors'];
 
 /** Monitors (SPEC 4.2, 7): reads need monitors.read, changes monitors.write. */
 export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
+  invalidateStatusPagesOnChange(app);
   const queues = monitoringQueues(app);
   const deps: service.MonitorDeps = {
     db: app.db,

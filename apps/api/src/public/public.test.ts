@@ -300,6 +300,25 @@ describe('caching and invalidation', () => {
     expect((await getPage('cached')).json().status).toBe('major_outage');
   });
 
+  it('a manual incident posted through the incidents API shows at once (the API bumps the version)', async () => {
+    const o = await createUser(t, 'Incident');
+    const team = await createTeam(t, o, 'business');
+    const m = await insertMonitor(t.db, team, { status: 'up' });
+    const page = (
+      await t.app.inject({ method: 'POST', url: `/api/teams/${team}/status-pages`, headers: bearer(o), payload: { slug: 'incident-live', title: 'I', components: [{ monitor_id: m, name: 'App' }] } })
+    ).json();
+    expect((await getPage('incident-live')).json().active_incidents).toEqual([]);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: `/api/teams/${team}/incidents`,
+      headers: bearer(o),
+      payload: { title: 'Degraded logins', message: 'Looking into it', monitor_ids: [m], status_page_ids: [page.id] },
+    });
+    expect(created.statusCode).toBe(201);
+    const shown = (await getPage('incident-live')).json().active_incidents;
+    expect(shown.map((i: { title: string }) => i.title)).toEqual(['Degraded logins']);
+  });
+
   it('the in-process layer answers repeated requests without Redis or MySQL for a moment', async () => {
     fresh();
     const first = await t.app.inject({ method: 'GET', url: `/api/public/status-pages/${SLUG}` });

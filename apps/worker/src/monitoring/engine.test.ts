@@ -1,4 +1,4 @@
-import { checksQueue, NOTIFY_QUEUE, sql, syncMonitorSchedule } from '@sentrypulse/db';
+import { checksQueue, NOTIFY_QUEUE, sql, statusPagesVersionKey, syncMonitorSchedule } from '@sentrypulse/db';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Queue } from 'bullmq';
@@ -79,6 +79,8 @@ describe('monitoring engine with one worker', () => {
     await schedule(ctx, id);
 
     await waitFor(async () => (await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirst())?.status === 'up');
+    const versionKey = statusPagesVersionKey(prefix, teamId);
+    const versionBefore = Number((await ctx.redis.get(versionKey)) ?? 0);
     target.mode = 'fail';
     const [incident] = await waitFor(async () => {
       const rows = await incidentsOf(id);
@@ -91,6 +93,8 @@ describe('monitoring engine with one worker', () => {
     expect(failures[0]!.error).toMatch(/500/);
     // downtime starts at the first failing check, not at the confirming one
     expect(incident!.started_at.getTime()).toBe(failures[0]!.checked_at.getTime());
+    // the team's status pages were marked stale so the outage shows on them within seconds
+    expect(Number(await ctx.redis.get(versionKey))).toBeGreaterThan(versionBefore);
 
     target.mode = 'ok';
     await waitFor(async () => (await incidentsOf(id))[0]!.status === 'resolved');

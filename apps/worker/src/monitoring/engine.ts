@@ -27,6 +27,8 @@ export interface CheckEngineDeps {
   runCheck: RunCheck;
   runOptions: RunCheckOptions;
   log: Logger;
+  /** Marks a team's cached status pages stale (after commit) so a status change shows within seconds. */
+  invalidateStatusPages?: (teamId: number) => Promise<unknown>;
 }
 
 /**
@@ -42,6 +44,7 @@ export function createCheckEngine(deps: CheckEngineDeps) {
   const writer = new BatchWriter<CheckOutcomeInput, string[]>(async (items) => {
     const res = await applyWithRetry(deps.db, items);
     await publishEvents(deps.db, deps.notify, res.eventIds, deps.log);
+    if (deps.invalidateStatusPages) await Promise.all(res.changedTeamIds.map((id) => deps.invalidateStatusPages!(id)));
     return res.eventIds;
   });
 

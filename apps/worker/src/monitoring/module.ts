@@ -1,3 +1,4 @@
+import { invalidateStatusPagesForTeam } from '@sentrypulse/db';
 import { CHECKS_QUEUE, checksQueue, NOTIFY_QUEUE, type CheckJobData } from '@sentrypulse/db';
 import { Queue, Worker } from 'bullmq';
 import { runCheck } from '../checks';
@@ -37,6 +38,7 @@ export function monitoringModule(opts: MonitoringOptions = {}): WorkerModule {
         runCheck: opts.runCheck ?? runCheck,
         runOptions: { allowPrivate: ctx.config.outboundAllowPrivate, ...opts.runOptions },
         log: ctx.log,
+        invalidateStatusPages: (teamId) => invalidateStatusPagesForTeam(ctx.redis, ctx.config.redisPrefix, teamId),
       });
 
       const worker = new Worker<CheckJobData, string>(CHECKS_QUEUE, (job) => engine.process(job), {

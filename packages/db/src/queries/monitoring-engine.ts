@@ -28,13 +28,15 @@ export interface ApplyResult {
   applied: number;
   skipped: number;
   eventIds: string[];
+  /** Teams whose monitors changed status or incidents: their status-page caches are stale. */
+  changedTeamIds: number[];
 }
 
 const ms = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? null : Math.max(0, Math.round(n)));
 const text = (s: string | null, max = 500) => (s === null ? null : s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 export async function applyCheckResults(db: Kysely<Database>, results: CheckOutcomeInput[]): Promise<ApplyResult> {
-  if (results.length === 0) return { applied: 0, skipped: 0, eventIds: [] };
+  if (results.length === 0) return { applied: 0, skipped: 0, eventIds: [], changedTeamIds: [] };
   return db.transaction().execute((trx) => applyInTransaction(trx, results));
 }
 
@@ -165,7 +167,12 @@ async function applyInTransaction(trx: Transaction<Database>, results: CheckOutc
     await updateMonitorState(trx, [...latest.values()], state, byId);
     await countDaily(trx, accepted, byId);
   }
-  return { applied: accepted.length, skipped, eventIds };
+  const changedTeamIds = new Set<number>();
+  for (const m of monitors) {
+    if (state.get(m.id)!.status !== m.status) changedTeamIds.add(m.team_id);
+  }
+  if (eventIds.length > 0) for (const r of accepted) changedTeamIds.add(byId.get(r.monitor_id)!.team_id);
+  return { applied: accepted.length, skipped, eventIds, changedTeamIds: [...changedTeamIds] };
 }
 
 type LockedMonitor = { id: number; team_id: number; name: string; severity: 'critical' | 'major' | 'minor'; status: string };
