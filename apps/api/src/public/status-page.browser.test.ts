@@ -2,12 +2,13 @@
 import { invalidateStatusPagesForTeam } from '@sentrypulse/db';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, teamWithRoles, type TestApp } from '../../test/helpers';
+import { bearer, createTestApp, teamWithRoles, type TestApp, type TestUser } from '../../test/helpers';
 import { insertIncident, insertMaintenance, insertMonitor, insertRollups, SECRET_ERROR, SECRET_URL_HOST } from './fixtures';
 import { assertNoInjectedMarkup } from './test-support';
 
@@ -29,6 +30,7 @@ let webUrl: string;
 let browser: Browser;
 let teamId: number;
 let apiMonitor: number;
+let owner: TestUser;
 let nextLog = '';
 
 async function freePort(): Promise<number> {
@@ -69,6 +71,7 @@ beforeAll(async () => {
 
   const roles = await teamWithRoles(t, 'business');
   teamId = roles.teamId;
+  owner = roles.owner;
   apiMonitor = await insertMonitor(t.db, teamId, { status: 'up' });
   const web = await insertMonitor(t.db, teamId, { status: 'up' });
   const db = await insertMonitor(t.db, teamId, { status: 'up' });
@@ -198,6 +201,43 @@ describe('the public status page, server-rendered', () => {
     const html = await res.text();
     expect(html).toContain('Incident history');
     expect(html).toContain('Database: outage');
+  });
+});
+
+/** GET through node:http so the Host header can be a custom domain (fetch would not send ours). */
+function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = httpRequest(url, { headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+describe('custom domains', () => {
+  it('serves the page at the root and its history at /history of its own domain; our own host keeps the dashboard', async () => {
+    const list = (await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/status-pages`, headers: bearer(owner) })).json();
+    const acme = list.items.find((p: { slug: string }) => p.slug === 'acme');
+    const patched = await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/status-pages/${acme.id}`, headers: bearer(owner), payload: { custom_domain: 'status.acme-custom.test' } });
+    expect(patched.statusCode).toBe(200);
+
+    const root = await getWithHost(`${webUrl}/`, 'status.acme-custom.test');
+    expect(root.status).toBe(200);
+    expect(root.body).toContain('Public API');
+    expect(root.body).toContain('Slow responses from the API');
+    const history = await getWithHost(`${webUrl}/history`, 'Status.Acme-Custom.test:443');
+    expect(history.status).toBe(200);
+    expect(history.body).toContain('Incident history');
+
+    // An unknown host and our own host get the dashboard (which sends signed-out users to login).
+    for (const host of ['unknown.example.test', new URL(webUrl).host]) {
+      const res = await getWithHost(`${webUrl}/`, host);
+      expect(res.body, host).not.toContain('Slow responses from the API');
+    }
   });
 });
 
