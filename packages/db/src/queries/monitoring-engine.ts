@@ -1,5 +1,16 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { applyCheck, certificateAction, incidentSeverity, type EngineAction, type RuntimeState } from '@sentrypulse/shared';
+import {
+  applyCheck,
+  certificateAction,
+  formatResponseTime,
+  incidentSeverity,
+  moreSevere,
+  outageIncidentTitle,
+  slowIncidentTitle,
+  type EngineAction,
+  type IncidentCause,
+  type RuntimeState,
+} from '@sentrypulse/shared';
 import type { CheckStatus, Database, IncidentEventType } from '../schema';
 import { monitorsInMaintenance } from './monitoring';
 
@@ -53,11 +64,16 @@ async function applyInTransaction(trx: Transaction<Database>, results: CheckOutc
       'consecutive_failures',
       'consecutive_successes',
       'failing_since',
+      'consecutive_degraded',
+      'consecutive_fast',
+      'degraded_since',
       'last_scheduled_at',
       'confirmations',
       'recovery_confirmations',
       'severity',
       'ssl_expiry_days',
+      'degraded_threshold_ms',
+      'alert_on_degraded',
     ])
     .where('id', 'in', ids)
     .orderBy('id')
@@ -66,29 +82,38 @@ async function applyInTransaction(trx: Transaction<Database>, results: CheckOutc
   const byId = new Map(monitors.map((m) => [m.id, m]));
 
   // Incident and maintenance lookups only for monitors where something can change: a failure, a
-  // monitor not plainly up, or certificate data to judge. The all-up steady state costs nothing.
+  // monitor not plainly up, a slow check that may open a performance incident (or a degraded
+  // monitor, which may have one open), or certificate data to judge. The all-up steady state
+  // costs nothing.
   const interesting = new Set<number>();
   for (const r of results) {
     const m = byId.get(r.monitor_id);
     if (!m) continue;
     // 'pending' too: a resumed monitor restarts as pending while an incident may still be open.
-    const plainlyUp = m.status === 'up' || m.status === 'degraded';
-    if (r.status === 'down' || !plainlyUp || m.consecutive_failures > 0 || (m.ssl_expiry_days !== null && r.cert_days_left !== null)) {
+    // 'degraded' too: a performance incident may be open (and must resolve even if the option was turned off).
+    const plainlyUp = m.status === 'up';
+    const mayBeSlowIncident = Boolean(m.alert_on_degraded) && r.status === 'degraded';
+    if (r.status === 'down' || !plainlyUp || mayBeSlowIncident || m.consecutive_failures > 0 || (m.ssl_expiry_days !== null && r.cert_days_left !== null)) {
       interesting.add(m.id);
     }
   }
   const openIncidents = new Map<string, number>();
+  /** What each monitor's open automatic incident is about. */
+  const openCauses = new Map<number, IncidentCause>();
   const openOutages = new Map<number, string>();
   let inMaintenance = new Set<number>();
   if (interesting.size > 0) {
     const list = [...interesting];
     const keys = list.flatMap((id) => [`${id}:auto`, `${id}:certificate`]);
     const [incRows, outageRows, maint] = await Promise.all([
-      trx.selectFrom('incidents').select(['id', 'open_monitor_key']).where('open_monitor_key', 'in', keys).execute(),
+      trx.selectFrom('incidents').select(['id', 'open_monitor_key', 'monitor_id', 'kind', 'cause']).where('open_monitor_key', 'in', keys).execute(),
       trx.selectFrom('monitor_outages').select(['id', 'monitor_id']).where('monitor_id', 'in', list).where('ended_at', 'is', null).execute(),
       monitorsInMaintenance(trx, list, new Date()),
     ]);
-    for (const r of incRows) if (r.open_monitor_key) openIncidents.set(r.open_monitor_key, r.id);
+    for (const r of incRows) {
+      if (r.open_monitor_key) openIncidents.set(r.open_monitor_key, r.id);
+      if (r.kind === 'auto' && r.monitor_id !== null) openCauses.set(r.monitor_id, r.cause ?? 'down');
+    }
     for (const r of outageRows) openOutages.set(r.monitor_id, r.id);
     inMaintenance = maint;
   }
@@ -101,7 +126,11 @@ async function applyInTransaction(trx: Transaction<Database>, results: CheckOutc
       consecutiveSuccesses: m.consecutive_successes,
       failingSince: m.failing_since ? m.failing_since.getTime() : null,
       incidentOpen: openIncidents.has(`${m.id}:auto`),
+      incidentCause: openIncidents.has(`${m.id}:auto`) ? (openCauses.get(m.id) ?? 'down') : null,
       outageOpen: openOutages.has(m.id),
+      consecutiveDegraded: m.consecutive_degraded,
+      consecutiveFast: m.consecutive_fast,
+      degradedSince: m.degraded_since ? m.degraded_since.getTime() : null,
     });
   }
 
@@ -123,10 +152,12 @@ async function applyInTransaction(trx: Transaction<Database>, results: CheckOutc
     accepted.push(r);
     latest.set(m.id, r);
     const maint = inMaintenance.has(m.id);
-    const t = applyCheck(state.get(m.id)!, r.status, r.checked_at.getTime(), { confirmations: m.confirmations, recoveryConfirmations: m.recovery_confirmations }, maint);
+    const before = state.get(m.id)!;
+    const rules = { confirmations: m.confirmations, recoveryConfirmations: m.recovery_confirmations, alertOnDegraded: Boolean(m.alert_on_degraded) };
+    const t = applyCheck(before, r.status, r.checked_at.getTime(), rules, maint);
     state.set(m.id, t.state);
     for (const action of t.actions) {
-      const ids = await applyAction(trx, m, action, r, openIncidents, openOutages);
+      const ids = await applyAction(trx, m, action, r, before, openIncidents, openOutages);
       eventIds.push(...ids);
     }
     const certKey = `${m.id}:certificate`;
@@ -175,22 +206,65 @@ async function applyInTransaction(trx: Transaction<Database>, results: CheckOutc
   return { applied: accepted.length, skipped, eventIds, changedTeamIds: [...changedTeamIds] };
 }
 
-type LockedMonitor = { id: number; team_id: number; name: string; severity: 'critical' | 'major' | 'minor'; status: string };
+type LockedMonitor = {
+  id: number;
+  team_id: number;
+  name: string;
+  severity: 'critical' | 'major' | 'minor';
+  status: string;
+  confirmations: number;
+  recovery_confirmations: number;
+  degraded_threshold_ms: number | null;
+};
+
+const over = (m: LockedMonitor, r: CheckOutcomeInput) =>
+  `${r.response_time_ms !== null ? formatResponseTime(r.response_time_ms) : 'slow'}${m.degraded_threshold_ms !== null ? ` (threshold ${formatResponseTime(m.degraded_threshold_ms)})` : ''}`;
 
 async function applyAction(
   trx: Transaction<Database>,
   m: LockedMonitor,
   action: EngineAction,
   r: CheckOutcomeInput,
+  before: RuntimeState,
   openIncidents: Map<string, number>,
   openOutages: Map<number, string>,
 ): Promise<string[]> {
   const key = `${m.id}:auto`;
   switch (action.type) {
     case 'open_incident': {
-      const id = await openIncident(trx, m, 'auto', `${m.name} is down`, new Date(action.startedAt), r.error ?? 'The monitor is failing.');
+      const id =
+        action.cause === 'degraded'
+          ? await openIncident(
+              trx,
+              m,
+              'auto',
+              slowIncidentTitle(m.name, r.response_time_ms, m.degraded_threshold_ms),
+              new Date(action.startedAt),
+              `Slow for ${m.confirmations} check${m.confirmations === 1 ? '' : 's'} in a row: ${over(m, r)}. The target answers; this is not counted as downtime.`,
+              'degraded',
+            )
+          : await openIncident(trx, m, 'auto', outageIncidentTitle(m.name), new Date(action.startedAt), r.error ?? 'The monitor is failing.', 'down');
       openIncidents.set(key, id);
       return [await insertEvent(trx, m.team_id, id, m.id, null, 'incident.opened')];
+    }
+    case 'escalate_incident': {
+      const id = openIncidents.get(key);
+      if (!id) return [];
+      const since = before.failingSince ?? action.at;
+      return changeCause(trx, m, id, 'down', outageIncidentTitle(m.name), new Date(action.at), `Escalated to an outage: ${r.error ?? 'the monitor is failing'}. Downtime is counted from ${new Date(since).toISOString()}, the first failing check.`);
+    }
+    case 'deescalate_incident': {
+      const id = openIncidents.get(key);
+      if (!id) return [];
+      return changeCause(
+        trx,
+        m,
+        id,
+        'degraded',
+        slowIncidentTitle(m.name, r.response_time_ms, m.degraded_threshold_ms),
+        new Date(action.at),
+        `Answering again, but slowly: ${over(m, r)}. The outage has ended; the incident stays open until ${m.recovery_confirmations} fast check${m.recovery_confirmations === 1 ? '' : 's'} in a row.`,
+      );
     }
     case 'start_outage': {
       const res = await trx
@@ -210,15 +284,51 @@ async function applyAction(
       const id = openIncidents.get(key);
       openIncidents.delete(key);
       if (!id) return [];
-      return resolveIncident(trx, m.team_id, id, m.id, new Date(action.at), `Recovered: the check succeeded${r.response_time_ms !== null ? ` in ${Math.round(r.response_time_ms)} ms` : ''}.`);
+      const message =
+        before.incidentCause === 'degraded'
+          ? `Fast again: the check answered${r.response_time_ms !== null ? ` in ${formatResponseTime(r.response_time_ms)}` : ''}${m.degraded_threshold_ms !== null ? `, under the ${formatResponseTime(m.degraded_threshold_ms)} threshold` : ''}.`
+          : `Recovered: the check succeeded${r.response_time_ms !== null ? ` in ${Math.round(r.response_time_ms)} ms` : ''}.`;
+      return resolveIncident(trx, m.team_id, id, m.id, new Date(action.at), message);
     }
   }
 }
 
-async function openIncident(trx: Transaction<Database>, m: LockedMonitor, kind: 'auto' | 'certificate', title: string, startedAt: Date, message: string): Promise<number> {
+/**
+ * Escalation (slow → down) or de-escalation (down → slow) of the one open automatic incident: its
+ * cause, title and severity change, a timeline entry says why, and an incident.updated event goes
+ * to the channels. Escalating never lowers a severity a person raised; de-escalating sets the
+ * performance severity (minor). Escalating reopens the investigation.
+ */
+async function changeCause(trx: Transaction<Database>, m: LockedMonitor, incidentId: number, cause: IncidentCause, title: string, at: Date, message: string): Promise<string[]> {
+  const current = await trx.selectFrom('incidents').select(['status', 'severity']).where('id', '=', incidentId).executeTakeFirstOrThrow();
+  const severity = cause === 'down' ? moreSevere(current.severity, incidentSeverity('auto', m.severity, 'down')) : incidentSeverity('auto', m.severity, 'degraded');
+  const status = cause === 'down' ? 'investigating' : current.status;
+  await trx.updateTable('incidents').set({ cause, title: title.slice(0, 200), severity, status, updated_at: at }).where('id', '=', incidentId).execute();
+  const upd = await trx.insertInto('incident_updates').values({ incident_id: incidentId, team_id: m.team_id, status, message: message.slice(0, 10_000), created_by: null }).executeTakeFirstOrThrow();
+  return [await insertEvent(trx, m.team_id, incidentId, m.id, Number(upd.insertId), 'incident.updated')];
+}
+
+async function openIncident(
+  trx: Transaction<Database>,
+  m: LockedMonitor,
+  kind: 'auto' | 'certificate',
+  title: string,
+  startedAt: Date,
+  message: string,
+  cause: IncidentCause | null = null,
+): Promise<number> {
   const res = await trx
     .insertInto('incidents')
-    .values({ team_id: m.team_id, monitor_id: m.id, kind, title: title.slice(0, 200), status: 'investigating', severity: incidentSeverity(kind, m.severity), started_at: startedAt })
+    .values({
+      team_id: m.team_id,
+      monitor_id: m.id,
+      kind,
+      cause,
+      title: title.slice(0, 200),
+      status: 'investigating',
+      severity: incidentSeverity(kind, m.severity, cause ?? 'down'),
+      started_at: startedAt,
+    })
     .executeTakeFirstOrThrow();
   const id = Number(res.insertId);
   await trx.insertInto('incident_monitors').values({ incident_id: id, monitor_id: m.id, team_id: m.team_id }).execute();
@@ -278,6 +388,9 @@ async function updateMonitorState(
       consecutive_failures = CASE id ${col((_r, s) => s.consecutiveFailures)} END,
       consecutive_successes = CASE id ${col((_r, s) => s.consecutiveSuccesses)} END,
       failing_since = CASE id ${col((_r, s) => (s.failingSince === null ? null : new Date(s.failingSince)))} END,
+      consecutive_degraded = CASE id ${col((_r, s) => s.consecutiveDegraded)} END,
+      consecutive_fast = CASE id ${col((_r, s) => s.consecutiveFast)} END,
+      degraded_since = CASE id ${col((_r, s) => (s.degradedSince === null ? null : new Date(s.degradedSince)))} END,
       last_scheduled_at = CASE id ${col((r) => r.scheduled_at)} END,
       last_checked_at = CASE id ${col((r) => r.checked_at)} END,
       last_response_time_ms = CASE id ${col((r) => ms(r.response_time_ms))} END,

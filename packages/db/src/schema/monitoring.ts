@@ -10,6 +10,8 @@ export type CheckStatus = 'up' | 'down' | 'degraded';
 export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
 export type IncidentSeverity = 'critical' | 'major' | 'minor';
 export type IncidentKind = 'auto' | 'manual' | 'certificate';
+/** What an automatic incident is about (NULL for manual and certificate incidents). */
+export type IncidentCause = 'down' | 'degraded';
 export type IncidentEventType = 'incident.opened' | 'incident.updated' | 'incident.resolved' | 'certificate.expiring';
 export type DnsRecordType = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'NS';
 
@@ -41,6 +43,8 @@ export interface MonitorsTable {
   confirmations: Defaulted<number>;
   recovery_confirmations: Defaulted<number>;
   degraded_threshold_ms: number | null;
+  /** Opt-in: a degraded streak of `confirmations` checks opens a performance incident (ADR 0014). */
+  alert_on_degraded: Defaulted<boolean | number>;
   severity: Defaulted<IncidentSeverity>;
   regions: JSONColumnType<string[] | null, string | null, string | null>;
   enabled: Defaulted<boolean | number>;
@@ -49,6 +53,9 @@ export interface MonitorsTable {
   consecutive_failures: Defaulted<number>;
   consecutive_successes: Defaulted<number>;
   failing_since: Date | null;
+  consecutive_degraded: Defaulted<number>;
+  consecutive_fast: Defaulted<number>;
+  degraded_since: Date | null;
   last_scheduled_at: Date | null;
   last_checked_at: Date | null;
   last_response_time_ms: number | null;
@@ -109,6 +116,7 @@ export interface IncidentsTable {
   team_id: number;
   monitor_id: number | null;
   kind: IncidentKind;
+  cause: ColumnType<IncidentCause | null, IncidentCause | null | undefined, IncidentCause | null>;
   title: string;
   status: Defaulted<IncidentStatus>;
   severity: IncidentSeverity;
