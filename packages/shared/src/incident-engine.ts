@@ -5,15 +5,14 @@
  * incidents per monitor" rule.
  */
 
+// What an automatic incident is about: `down` (an outage: failing checks, downtime counted) or
+// `degraded` (a performance incident: the target answers, slower than its threshold; no downtime).
+// One automatic incident per monitor at a time: a performance incident escalates to `down` and an
+// outage de-escalates to `degraded` instead of a second incident opening (ADR 0014).
+import type { IncidentCause } from './incidents';
+
 export type CheckOutcome = 'up' | 'down' | 'degraded';
 export type MonitorRuntimeStatus = 'pending' | 'up' | 'down' | 'degraded' | 'paused';
-/**
- * What an automatic incident is about: `down` (an outage: failing checks, downtime counted) or
- * `degraded` (a performance incident: the target answers, slower than its threshold; no downtime).
- * One automatic incident per monitor at a time: a performance incident escalates to `down` and
- * an outage de-escalates to `degraded` instead of a second incident opening (ADR 0014).
- */
-export type IncidentCause = 'down' | 'degraded';
 
 export interface RuntimeState {
   status: MonitorRuntimeStatus;

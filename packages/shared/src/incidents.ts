@@ -7,6 +7,12 @@ import { Severity } from './monitors';
 export const IncidentStatus = z.enum(['investigating', 'identified', 'monitoring', 'resolved']);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 export const IncidentKind = z.enum(['auto', 'manual', 'certificate']);
+/**
+ * What an automatic incident is about: `down` (an outage) or `degraded` (a performance incident,
+ * opened only for monitors with `alert_on_degraded`). null for manual and certificate incidents.
+ */
+export const IncidentCause = z.enum(['down', 'degraded']);
+export type IncidentCause = z.infer<typeof IncidentCause>;
 export const IncidentEventType = z.enum(['incident.opened', 'incident.updated', 'incident.resolved', 'certificate.expiring']);
 export type IncidentEventType = z.infer<typeof IncidentEventType>;
 
@@ -57,6 +63,7 @@ export const Incident = z.object({
   id: Id,
   title: z.string(),
   kind: IncidentKind,
+  cause: IncidentCause.nullable(),
   status: IncidentStatus,
   severity: Severity,
   monitor_id: Id.nullable(),

@@ -107,6 +107,8 @@ const MonitorFields = {
   confirmations: z.number().int().min(1, 'must be at least 1').max(20, 'must be at most 20').optional(),
   recovery_confirmations: z.number().int().min(1, 'must be at least 1').max(20, 'must be at most 20').optional(),
   degraded_threshold_ms: z.number().int().min(1, 'must be at least 1 ms').max(MAX_TIMEOUT_MS).nullish(),
+  /** Opt-in: `confirmations` slow checks in a row open a (minor) performance incident. Needs degraded_threshold_ms. */
+  alert_on_degraded: z.boolean({ error: 'must be true or false' }).optional(),
   severity: Severity.optional(),
   regions: z.array(z.string().regex(/^[a-z0-9-]{1,32}$/)).max(10).nullish(),
   channel_ids: z.array(Id).max(50).optional(),
@@ -124,6 +126,7 @@ type ConfigLike = {
   body?: string | null;
   method?: string | null;
   degraded_threshold_ms?: number | null;
+  alert_on_degraded?: boolean;
 };
 
 /** Rules that depend on the type (and on several fields); used for create and for merged updates. */
@@ -146,6 +149,10 @@ export function monitorConfigIssues(m: ConfigLike): Array<{ path: string; messag
   }
   if (m.degraded_threshold_ms && m.timeout_ms !== undefined && m.degraded_threshold_ms >= m.timeout_ms) {
     issues.push({ path: 'degraded_threshold_ms', message: 'must be below timeout_ms' });
+  }
+  if (m.alert_on_degraded) {
+    if (m.type === 'heartbeat') issues.push({ path: 'alert_on_degraded', message: 'is not available for heartbeat monitors (a ping has no response time)' });
+    else if (!m.degraded_threshold_ms) issues.push({ path: 'alert_on_degraded', message: 'needs degraded_threshold_ms: set the response time above which a check counts as slow' });
   }
   return issues;
 }
@@ -208,6 +215,8 @@ export const Monitor = z.object({
   confirmations: z.number(),
   recovery_confirmations: z.number(),
   degraded_threshold_ms: z.number().nullable(),
+  /** Slow checks (above degraded_threshold_ms) open a performance incident after `confirmations` in a row. */
+  alert_on_degraded: z.boolean(),
   severity: Severity,
   regions: z.array(z.string()).nullable(),
   /** Notification channels the monitor alerts (the team's defaults when created without channel_ids). */

@@ -51,7 +51,7 @@ describe('manual incidents', () => {
     });
     expect(created.statusCode).toBe(201);
     const inc = created.json();
-    expect(inc).toMatchObject({ title: 'Payments slow', kind: 'manual', status: 'investigating', severity: 'major', monitor_ids: [monitor.id], resolved_at: null });
+    expect(inc).toMatchObject({ title: 'Payments slow', kind: 'manual', cause: null, status: 'investigating', severity: 'major', monitor_ids: [monitor.id], resolved_at: null });
     expect(inc.updates).toHaveLength(1);
 
     const ack = await inject({ method: 'POST', url: `/api/teams/${teamId}/incidents/${inc.id}/acknowledge`, headers: bearer(member) });
@@ -142,6 +142,30 @@ describe('manual incidents', () => {
     const after = await t.db.selectFrom('incidents').select(['status', 'resolved_at']).where('id', '=', Number(res2.insertId)).executeTakeFirstOrThrow();
     expect(after.status).toBe('resolved');
     expect(await eventTypes(Number(res2.insertId))).toEqual(['incident.resolved']);
+  });
+
+  it('answers what an automatic incident is about (cause); resolving a performance incident by hand touches no outage', async () => {
+    const { teamId, admin, monitor } = await setup();
+    const outageStart = new Date(Date.now() - 3_600_000);
+    const old = await t.db.insertInto('monitor_outages').values({ monitor_id: monitor.id, team_id: teamId, started_at: outageStart, ended_at: new Date(outageStart.getTime() + 60_000) }).executeTakeFirstOrThrow();
+    const res = await t.db
+      .insertInto('incidents')
+      .values({ team_id: teamId, monitor_id: monitor.id, kind: 'auto', cause: 'degraded', title: 'api is slow: 2,340 ms (threshold 1,000 ms)', severity: 'minor', started_at: new Date() })
+      .executeTakeFirstOrThrow();
+    const id = Number(res.insertId);
+    // as the engine writes it: the automatic incident lists its monitor
+    await t.db.insertInto('incident_monitors').values({ incident_id: id, monitor_id: monitor.id, team_id: teamId }).execute();
+    const got = await inject({ method: 'GET', url: `/api/teams/${teamId}/incidents/${id}`, headers: bearer(admin) });
+    expect(got.json()).toMatchObject({ kind: 'auto', cause: 'degraded', severity: 'minor' });
+    const listed = await inject({ method: 'GET', url: `/api/teams/${teamId}/incidents?status=open&monitor_id=${monitor.id}`, headers: bearer(admin) });
+    expect(listed.json().items.map((i: { id: number; cause: string }) => [i.id, i.cause])).toEqual([[id, 'degraded']]);
+    const resolved = await inject({ method: 'POST', url: `/api/teams/${teamId}/incidents/${id}/updates`, headers: bearer(admin), payload: { status: 'resolved', message: 'CDN cache warmed' } });
+    expect(resolved.json()).toMatchObject({ status: 'resolved', cause: 'degraded' });
+    const outage = await t.db.selectFrom('monitor_outages').select('ended_at').where('id', '=', String(old.insertId)).executeTakeFirstOrThrow();
+    expect(outage.ended_at!.getTime()).toBe(outageStart.getTime() + 60_000);
+    // an automatic incident written before the cause column existed reads as an outage
+    const legacy = await t.db.insertInto('incidents').values({ team_id: teamId, monitor_id: monitor.id, kind: 'auto', title: 'api is down', severity: 'critical', started_at: new Date() }).executeTakeFirstOrThrow();
+    expect((await inject({ method: 'GET', url: `/api/teams/${teamId}/incidents/${Number(legacy.insertId)}`, headers: bearer(admin) })).json().cause).toBe('down');
   });
 });
 

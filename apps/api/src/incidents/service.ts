@@ -43,6 +43,7 @@ async function loadIncidents(db: Db, teamId: number, ids: number[]): Promise<Inc
       id: r.id,
       title: r.title,
       kind: r.kind,
+      cause: r.kind === 'auto' ? (r.cause ?? 'down') : null,
       status: r.status,
       severity: r.severity,
       monitor_id: r.monitor_id,

@@ -144,6 +144,69 @@ describe('channel routing', () => {
     expect(badPatch.statusCode).toBe(400);
     expect(await databaseFingerprint(t.db)).toEqual(before);
   });
+
+  it('every monitor answer carries its channel_ids (get, list), so an edit form can show and change the routing', async () => {
+    const { teamId, admin, member } = await teamWithRoles(t);
+    const channel = async (name: string, isDefault: boolean) =>
+      Number(
+        (
+          await t.db
+            .insertInto('notification_channels')
+            .values({ team_id: teamId, type: 'webhook', name, config: JSON.stringify({ url: 'https://hooks.example.com' }), is_default: isDefault } as never)
+            .executeTakeFirstOrThrow()
+        ).insertId,
+      );
+    const a = await channel('ops', true);
+    const b = await channel('pager', false);
+    const c = await channel('email', false);
+    const m = (await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { ...http, channel_ids: [c, b] } })).json();
+    const plain = (await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { ...http, name: 'defaults' } })).json();
+    const one = await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(member) });
+    expect(one.statusCode).toBe(200);
+    expect([...one.json().channel_ids].sort()).toEqual([b, c].sort());
+    const list = (await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors`, headers: bearer(member) })).json();
+    const byId = new Map(list.items.map((i: { id: number; channel_ids: number[] }) => [i.id, [...i.channel_ids].sort()]));
+    expect(byId.get(m.id)).toEqual([b, c].sort());
+    expect(byId.get(plain.id)).toEqual([a]);
+    // the edit form sends the whole selection back: it replaces the routing; [] routes nowhere
+    const edited = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin), payload: { channel_ids: [a, b] } });
+    expect([...edited.json().channel_ids].sort()).toEqual([a, b].sort());
+    const none = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin), payload: { channel_ids: [] } });
+    expect(none.json().channel_ids).toEqual([]);
+    expect((await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(member) })).json().channel_ids).toEqual([]);
+    // a PATCH without channel_ids leaves the routing alone
+    const renamed = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${plain.id}`, headers: bearer(admin), payload: { name: 'renamed' } });
+    expect(renamed.json().channel_ids).toEqual([a]);
+  });
+});
+
+describe('alert_on_degraded (performance incidents)', () => {
+  it('defaults to false; is stored with a threshold; clearing the threshold needs the option off too', async () => {
+    const { teamId, admin } = await teamWithRoles(t);
+    const plain = (await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: http })).json();
+    expect(plain.alert_on_degraded).toBe(false);
+    const res = await inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { ...http, degraded_threshold_ms: 1000, alert_on_degraded: true } });
+    expect(res.statusCode).toBe(201);
+    const m = res.json();
+    expect(m).toMatchObject({ degraded_threshold_ms: 1000, alert_on_degraded: true });
+    expect((await inject({ method: 'GET', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin) })).json().alert_on_degraded).toBe(true);
+
+    const before = await databaseFingerprint(t.db);
+    const cleared = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin), payload: { degraded_threshold_ms: null } });
+    expect(cleared.statusCode).toBe(400);
+    expect(cleared.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(cleared.json().detail).toMatch(/alert_on_degraded needs degraded_threshold_ms/);
+    expect(cleared.json().errors).toEqual([{ path: 'alert_on_degraded', message: expect.stringMatching(/needs degraded_threshold_ms/) }]);
+    const turnedOn = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${plain.id}`, headers: bearer(admin), payload: { alert_on_degraded: true } });
+    expect(turnedOn.statusCode).toBe(400);
+    expect(await databaseFingerprint(t.db)).toEqual(before);
+
+    const off = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m.id}`, headers: bearer(admin), payload: { degraded_threshold_ms: null, alert_on_degraded: false } });
+    expect(off.statusCode).toBe(200);
+    expect(off.json()).toMatchObject({ degraded_threshold_ms: null, alert_on_degraded: false });
+    const on = await inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${plain.id}`, headers: bearer(admin), payload: { degraded_threshold_ms: 800, alert_on_degraded: true } });
+    expect(on.json()).toMatchObject({ degraded_threshold_ms: 800, alert_on_degraded: true });
+  });
 });
 
 describe('bad monitor input: a clear 400/403 problem and nothing stored or scheduled', () => {
@@ -162,6 +225,9 @@ describe('bad monitor input: a clear 400/403 problem and nothing stored or sched
     ['tcp without port', { name: 'x', type: 'tcp', host: 'example.com', interval_seconds: 60 }, 400, /port/],
     ['bad expected status', { ...http, expected_status: '200-999' }, 400, /expected_status/],
     ['unknown field', { ...http, surprise: true }, 400, /surprise|Unrecognized/i],
+    ['alert_on_degraded without a threshold', { ...http, alert_on_degraded: true }, 400, /body\.alert_on_degraded: needs degraded_threshold_ms/],
+    ['alert_on_degraded not a boolean', { ...http, degraded_threshold_ms: 500, alert_on_degraded: 'yes' }, 400, /alert_on_degraded/],
+    ['alert_on_degraded on a heartbeat', { name: 'x', type: 'heartbeat', interval_seconds: 60, degraded_threshold_ms: 500, alert_on_degraded: true }, 400, /not available for heartbeat/],
   ];
 
   it.each(cases)('%s', async (_name, payload, status, detail) => {

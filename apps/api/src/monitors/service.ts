@@ -81,6 +81,7 @@ export function toMonitor(m: MonitorRow, apiPublicUrl: string, channelIds: numbe
     confirmations: m.confirmations,
     recovery_confirmations: m.recovery_confirmations,
     degraded_threshold_ms: m.degraded_threshold_ms,
+    alert_on_degraded: Boolean(m.alert_on_degraded),
     severity: m.severity,
     regions: m.regions,
     channel_ids: channelIds,
@@ -126,6 +127,7 @@ function configColumns(b: Partial<CreateMonitorBody>) {
   for (const k of copy) if (b[k] !== undefined) out[k] = b[k];
   if (b.keyword_absent !== undefined) out.keyword_absent = b.keyword_absent;
   if (b.follow_redirects !== undefined) out.follow_redirects = b.follow_redirects;
+  if (b.alert_on_degraded !== undefined) out.alert_on_degraded = b.alert_on_degraded;
   if (b.headers !== undefined) out.headers = b.headers === null ? null : JSON.stringify(b.headers);
   if (b.dns_expected !== undefined) out.dns_expected = b.dns_expected === null ? null : JSON.stringify(b.dns_expected);
   if (b.regions !== undefined) out.regions = b.regions === null ? null : JSON.stringify(b.regions);
@@ -207,6 +209,7 @@ export async function updateMonitor(deps: MonitorDeps, team: TeamContext, id: nu
       body: patch.body !== undefined ? patch.body : current.body,
       method: patch.method !== undefined ? patch.method : current.method,
       degraded_threshold_ms: patch.degraded_threshold_ms !== undefined ? patch.degraded_threshold_ms : current.degraded_threshold_ms,
+      alert_on_degraded: patch.alert_on_degraded ?? Boolean(current.alert_on_degraded),
     };
     const issues = monitorConfigIssues(merged);
     if (issues.length > 0) {
@@ -248,7 +251,7 @@ export async function setPaused(deps: MonitorDeps, team: TeamContext, id: number
     if (Boolean(current.enabled) === !paused) return;
     await trx
       .updateTable('monitors')
-      .set({ enabled: !paused, status: paused ? 'paused' : 'pending', consecutive_failures: 0, consecutive_successes: 0, failing_since: null, status_changed_at: new Date(), updated_at: new Date() })
+      .set({ enabled: !paused, status: paused ? 'paused' : 'pending', consecutive_failures: 0, consecutive_successes: 0, failing_since: null, consecutive_degraded: 0, consecutive_fast: 0, degraded_since: null, status_changed_at: new Date(), updated_at: new Date() })
       .where('id', '=', id)
       .execute();
     await viaRedis(paused ? 'pausing' : 'resuming', () => syncMonitorSchedule(deps.queues.checks, { id, enabled: !paused, interval_seconds: current.interval_seconds, type: current.type }));
