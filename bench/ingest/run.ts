@@ -239,6 +239,7 @@ async function main() {
     await stop(worker.proc);
     await stop(bare.proc);
     if (result.lost !== 0) process.exitCode = 1;
+    console.log(`BENCH_SUMMARY ${JSON.stringify({ bench: 'ingest', figure: `collect ${result.collect.events_per_s} events/s, p99 ${a.latency.p99} ms, lost ${result.lost}`, baseline: `bare Fastify ${result.bare.events_per_s} events/s`, ratio: `${result.ratio_vs_bare}x`, target: '>= 10,000 events/s, >= 1/3 of bare, p99 < 50 ms, 0 lost', met: apiRps >= 10_000 && apiRps >= bareRps / 3 && a.latency.p99 < 50 && result.lost === 0, load: result.load_average_1m })}`); // for `pnpm bench`
   } finally {
     for (const c of children) await stop(c);
     await db.destroy();

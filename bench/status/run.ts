@@ -9,7 +9,8 @@
  * and reports requests/s and p50/p99 latency. The baseline, measured in the same run, is the
  * uncached build of the same JSON from MySQL (what every request would cost without the cache);
  * the ratio is cached req/s over uncached builds/s. Targets: JSON >= 5,000 req/s with p99 < 20 ms,
- * HTML p99 < 100 ms. Everything on 127.0.0.1; the database and Redis keys are removed at the end.
+ * HTML p99 < 100 ms. Ends with one `BENCH_SUMMARY {json}` line for `pnpm bench`. Everything on
+ * 127.0.0.1; the database and Redis keys are removed at the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -220,6 +221,17 @@ async function main() {
   console.log(`machine load average after the run: ${loadavg()[0]!.toFixed(1)}`);
   const ok = json.requests.average >= 5_000 && json.latency.p99 < 20 && htmlRes.latency.p99 < 100 && json.non2xx + htmlRes.non2xx === 0;
   console.log(`targets (JSON >= 5,000 req/s and p99 < 20 ms; HTML p99 < 100 ms; no errors): ${ok ? 'met' : 'NOT met'}`);
+  console.log(
+    `BENCH_SUMMARY ${JSON.stringify({
+      bench: 'status',
+      figure: `JSON ${json.requests.average.toFixed(0)} req/s, p99 ${json.latency.p99} ms; HTML p99 ${htmlRes.latency.p99} ms`,
+      baseline: `uncached build ${buildMs.toFixed(1)} ms = ${uncachedPerSec.toFixed(0)}/s`,
+      ratio: `${(json.requests.average / uncachedPerSec).toFixed(0)}x`,
+      target: 'JSON >= 5,000 req/s, p99 < 20 ms; HTML p99 < 100 ms',
+      met: ok,
+      load: +loadavg()[0]!.toFixed(1),
+    })}`,
+  );
 }
 
 try {

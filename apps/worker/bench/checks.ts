@@ -8,9 +8,10 @@
  * Baseline measured in the same run: a bare undici request on a fresh connection per request
  * (new Client, no guard, no phase timing, no body handling) - the floor of what any HTTP check
  * that opens its own connection can cost. The ratio shows what the guard, the measuring
- * connector and the result evaluation add.
+ * connector and the result evaluation add. Ends with one `BENCH_SUMMARY {json}` line for `pnpm bench`.
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Client } from 'undici';
 import { runCheck } from '../src/checks';
@@ -108,6 +109,18 @@ try {
   console.log(`event-loop delay during http checks: p50 ${(eld.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(eld.percentile(99) / 1e6).toFixed(1)} ms, max ${(eld.max / 1e6).toFixed(1)} ms`);
   console.log(`ratio runCheck http / baseline: throughput ${(checks.perSec / baseline.perSec).toFixed(2)}x, cpu per check ${(checks.cpuMsPerCheck / baseline.cpuMsPerCheck).toFixed(2)}x`);
   console.log(`capacity from CPU alone (one core): http ~${Math.floor(1000 / checks.cpuMsPerCheck)} checks/s, https ~${Math.floor(1000 / tls.cpuMsPerCheck)} checks/s (target: 667/s)`);
+  const capacity = Math.floor(1000 / checks.cpuMsPerCheck);
+  console.log(
+    `BENCH_SUMMARY ${JSON.stringify({
+      bench: 'checks',
+      figure: `runCheck http ${(checks.cpuMsPerCheck * 1000).toFixed(0)} µs CPU/check (~${capacity}/s on one core), https ${(tls.cpuMsPerCheck * 1000).toFixed(0)} µs`,
+      baseline: `bare undici ${(baseline.cpuMsPerCheck * 1000).toFixed(0)} µs CPU/check`,
+      ratio: `CPU/check ${(checks.cpuMsPerCheck / baseline.cpuMsPerCheck).toFixed(2)}x, throughput ${(checks.perSec / baseline.perSec).toFixed(2)}x`,
+      target: 'http capacity from CPU >= 667 checks/s, every check ok',
+      met: capacity >= 667 && checks.ok === checks.total && tls.ok === tls.total,
+      load: +loadavg()[0]!.toFixed(1),
+    })}`,
+  );
   if (checks.ok !== checks.total || tls.ok !== tls.total) {
     console.error('some checks failed: the figures above are not trustworthy');
     process.exitCode = 1;
