@@ -163,6 +163,8 @@ export const WebhookPayload = z.object({
         title: z.string(),
         status: z.string(),
         severity: z.string(),
+        /** Automatic incidents: `down` (outage) or `degraded` (performance); null otherwise. */
+        cause: z.enum(['down', 'degraded']).nullable(),
         started_at: IsoDateTime,
         resolved_at: IsoDateTime.nullable(),
         url: z.string(),

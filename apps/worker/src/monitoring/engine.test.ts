@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../checks';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
 import type { RunningModule } from '../module';
+import { refreshAllUptime, rollupDays } from './housekeeping';
 import { monitoringModule } from './module';
 import { createTeam, insertMonitor, switchableTarget, waitFor } from './test-support';
 
@@ -167,6 +168,58 @@ describe('monitoring engine with one worker', () => {
     await database.db.updateTable('monitors').set({ enabled: false }).where('id', '=', id).execute();
     await target.close();
   }, 30_000);
+});
+
+describe('performance incidents (alert_on_degraded)', () => {
+  it('a really slow target opens one minor incident after the confirmations and resolves once fast again; no downtime is counted', async () => {
+    const { ctx } = await startWorker();
+    const target = await switchableTarget();
+    const id = await insertMonitor(database.db, teamId, { name: 'api.example.com', url: target.url, degraded_threshold_ms: 100, alert_on_degraded: true, confirmations: 2, recovery_confirmations: 2 });
+    await schedule(ctx, id);
+    await waitFor(async () => (await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirst())?.status === 'up');
+
+    target.mode = 'slow'; // answers 200 after 300 ms: over the 100 ms threshold
+    const [incident] = await waitFor(async () => {
+      const rows = await incidentsOf(id);
+      return rows.length > 0 ? rows : null;
+    });
+    expect(incident).toMatchObject({ kind: 'auto', cause: 'degraded', severity: 'minor', status: 'investigating' });
+    expect(incident!.title).toMatch(/^api\.example\.com is slow: \d{3,} ms \(threshold 100 ms\)$/);
+    const slowChecks = await database.db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', id).where('status', '=', 'degraded').orderBy('checked_at').execute();
+    expect(slowChecks.length).toBeGreaterThanOrEqual(2);
+    expect(slowChecks[0]!.response_time_ms).toBeGreaterThanOrEqual(250);
+    // the incident starts at the first slow check of the streak, like an outage at its first failure
+    expect(incident!.started_at.getTime()).toBe(slowChecks[0]!.checked_at.getTime());
+    expect((await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('degraded');
+
+    // more slow checks: still the one incident
+    await waitFor(async () => (await database.db.selectFrom('monitor_checks').select('id').where('monitor_id', '=', id).where('status', '=', 'degraded').execute()).length >= slowChecks.length + 2);
+    expect(await incidentsOf(id)).toHaveLength(1);
+
+    target.mode = 'ok';
+    await waitFor(async () => (await incidentsOf(id))[0]!.status === 'resolved');
+    const [resolved] = await incidentsOf(id);
+    // resolved at the second fast check in a row (recovery_confirmations 2)
+    const fast = await database.db.selectFrom('monitor_checks').select(['checked_at', 'status']).where('monitor_id', '=', id).where('checked_at', '>', slowChecks[0]!.checked_at).where('status', '=', 'up').orderBy('checked_at').limit(2).execute();
+    expect(resolved!.resolved_at!.getTime()).toBe(fast[1]!.checked_at.getTime());
+    expect((await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('up');
+    const events = await database.db.selectFrom('incident_events').selectAll().where('incident_id', '=', resolved!.id).orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(['incident.opened', 'incident.resolved']);
+    expect(events.every((e) => e.queued_at !== null)).toBe(true);
+    await database.db.updateTable('monitors').set({ enabled: false }).where('id', '=', id).execute();
+    await new Promise((r) => setTimeout(r, 300));
+
+    // slow is not down: no outage, 100 % uptime, no downtime seconds in the day's rollup
+    expect(await database.db.selectFrom('monitor_outages').select('id').where('monitor_id', '=', id).execute()).toEqual([]);
+    await refreshAllUptime(database.db);
+    expect(Number((await database.db.selectFrom('monitors').select('uptime_percentage').where('id', '=', id).executeTakeFirstOrThrow()).uptime_percentage)).toBe(100);
+    await rollupDays(database.db, [new Date().toISOString().slice(0, 10)]);
+    const daily = await database.db.selectFrom('monitor_daily').selectAll().where('monitor_id', '=', id).execute();
+    expect(daily.reduce((n, d) => n + d.downtime_seconds, 0)).toBe(0);
+    expect(daily.reduce((n, d) => n + d.degraded_checks, 0)).toBeGreaterThanOrEqual(4);
+    expect(daily.every((d) => d.uptime === null || Number(d.uptime) === 100)).toBe(true);
+    await target.close();
+  }, 40_000);
 });
 
 describe('changes take effect at the next tick', () => {

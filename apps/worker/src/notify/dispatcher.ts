@@ -84,7 +84,7 @@ export async function loadAlertInput(
     alert.incident_id !== null
       ? db
           .selectFrom('incidents')
-          .select(['id', 'title', 'status', 'severity', 'started_at', 'resolved_at'])
+          .select(['id', 'title', 'status', 'severity', 'kind', 'cause', 'started_at', 'resolved_at'])
           .where('id', '=', alert.incident_id)
           .where('team_id', '=', teamId)
           .executeTakeFirst()
@@ -92,14 +92,17 @@ export async function loadAlertInput(
     alert.monitor_id !== null
       ? db
           .selectFrom('monitors')
-          .select(['id', 'name', 'type', 'url', 'host', 'port', 'status', 'last_error', 'cert_expires_at'])
+          .select(['id', 'name', 'type', 'url', 'host', 'port', 'status', 'last_error', 'cert_expires_at', 'degraded_threshold_ms'])
           .where('id', '=', alert.monitor_id)
           .where('team_id', '=', teamId)
           .executeTakeFirst()
       : undefined,
   ]);
-  const [last, u] = await Promise.all([
-    monitor && alert.event_type === 'incident.opened'
+  const occurredAt = event?.created_at ?? alert.created_at;
+  const cause = incident ? (incident.kind === 'auto' ? (incident.cause ?? 'down') : null) : null;
+  const slowOpened = monitor && alert.event_type === 'incident.opened' && cause === 'degraded';
+  const [last, u, slowCheck] = await Promise.all([
+    monitor && alert.event_type === 'incident.opened' && !slowOpened
       ? db
           .selectFrom('monitor_checks')
           .select('status_code')
@@ -112,6 +115,19 @@ export async function loadAlertInput(
     event?.update_id != null
       ? db.selectFrom('incident_updates').select(['status', 'message']).where('id', '=', event.update_id).where('team_id', '=', teamId).executeTakeFirst()
       : undefined,
+    // The slow check that opened a performance incident: the newest one up to the event (a later
+    // one could already be fast, and the message must say what was seen).
+    slowOpened
+      ? db
+          .selectFrom('monitor_checks')
+          .select('response_time_ms')
+          .where('monitor_id', '=', monitor.id)
+          .where('status', '=', 'degraded')
+          .where('checked_at', '<=', occurredAt)
+          .orderBy('checked_at', 'desc')
+          .limit(1)
+          .executeTakeFirst()
+      : undefined,
   ]);
   const statusCode = last?.status_code ?? null;
   const update: AlertInput['update'] = u ?? null;
@@ -119,10 +135,11 @@ export async function loadAlertInput(
     eventType: alert.event_type,
     teamId,
     channelName,
-    occurredAt: event?.created_at ?? alert.created_at,
-    incident: incident ?? null,
+    occurredAt,
+    incident: incident ? { id: incident.id, title: incident.title, status: incident.status, severity: incident.severity, cause, started_at: incident.started_at, resolved_at: incident.resolved_at } : null,
     monitor: monitor ?? null,
     statusCode,
+    responseTimeMs: slowCheck?.response_time_ms ?? null,
     update,
   };
 }

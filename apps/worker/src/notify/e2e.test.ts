@@ -119,4 +119,64 @@ describe('monitoring engine → alerts', () => {
     await q.close();
     await target.close();
   }, 90_000);
+
+  it('performance incident: one SLOW message per channel, escalated once to an outage, resolved once', async () => {
+    const teamId = await createTeam(database.db);
+    const target = await switchableTarget();
+    const monitorId = await insertMonitor(database.db, teamId, {
+      name: 'Search API',
+      url: target.url,
+      degraded_threshold_ms: 100,
+      alert_on_degraded: true,
+      confirmations: 2,
+    });
+    const sentBefore = { mails: smtp.mails.length };
+    const channels = [await insertChannel(database.db, teamId, 'webhook', { url: `${hook.url}/slow`, secret }), await insertChannel(database.db, teamId, 'email', { to: ['oncall@example.test'] })];
+    await routeMonitor(database.db, teamId, monitorId, channels);
+    const q = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+    await syncMonitorSchedule(q, { id: monitorId, enabled: true, interval_seconds: 1 });
+    await waitFor(async () => (await database.db.selectFrom('monitors').select('status').where('id', '=', monitorId).executeTakeFirst())?.status === 'up');
+
+    const mine = () => hook.verified().filter((v) => v.payload.data.monitor?.id === monitorId);
+    const mails = () => smtp.mails.slice(sentBefore.mails);
+    target.mode = 'slow';
+    await waitFor(async () => mine().length === 1 && mails().length === 1, 20_000);
+    expect(mine()[0]!.payload).toMatchObject({
+      type: 'incident.opened',
+      data: { incident: { cause: 'degraded', severity: 'minor', status: 'investigating' }, monitor: { id: monitorId, name: 'Search API', status: 'degraded' } },
+    });
+    expect(mine()[0]!.payload.data.incident!.title).toMatch(/^Search API is slow: \d{3,} ms \(threshold 100 ms\)$/);
+    expect(mails()[0]!.subject).toMatch(/^SLOW: 127\.0\.0\.1:\d+ — \d{3,} ms \(threshold 100 ms\)$/);
+
+    // more slow checks: nothing more is sent
+    const slowBefore = (await database.db.selectFrom('monitor_checks').select('id').where('monitor_id', '=', monitorId).execute()).length;
+    await waitFor(async () => (await database.db.selectFrom('monitor_checks').select('id').where('monitor_id', '=', monitorId).execute()).length >= slowBefore + 3, 10_000);
+    expect(mine()).toHaveLength(1);
+
+    // it goes down: the same incident escalates (one update message), the outage is counted
+    target.mode = 'fail';
+    await waitFor(async () => mine().length === 2 && mails().length === 2, 20_000);
+    expect(mine()[1]!.payload).toMatchObject({ type: 'incident.updated', data: { incident: { cause: 'down', severity: 'critical', id: mine()[0]!.payload.data.incident!.id } } });
+    expect(mails()[1]!.subject).toBe('UPDATE: Search API is down — investigating');
+    expect(mails()[1]!.text).toMatch(/Escalated to an outage: expected status 200-299, got 500/);
+
+    target.mode = 'ok';
+    await waitFor(async () => mine().length === 3 && mails().length === 3, 20_000);
+    expect(mine()[2]!.payload).toMatchObject({ type: 'incident.resolved', data: { incident: { status: 'resolved' } } });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(mine()).toHaveLength(3);
+    expect(mails()).toHaveLength(3);
+    const incidents = await database.db.selectFrom('incidents').select(['id', 'cause', 'status']).where('monitor_id', '=', monitorId).execute();
+    expect(incidents).toEqual([{ id: mine()[0]!.payload.data.incident!.id, cause: 'down', status: 'resolved' }]);
+    const events = await database.db.selectFrom('incident_events').select('type').where('monitor_id', '=', monitorId).orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(['incident.opened', 'incident.updated', 'incident.resolved']);
+    expect(new Set(mine().map((v) => v.id)).size).toBe(3);
+    const outages = await database.db.selectFrom('monitor_outages').selectAll().where('monitor_id', '=', monitorId).execute();
+    const firstFailure = await database.db.selectFrom('monitor_checks').select('checked_at').where('monitor_id', '=', monitorId).where('status', '=', 'down').orderBy('checked_at').executeTakeFirstOrThrow();
+    expect(outages).toHaveLength(1);
+    expect(outages[0]!.started_at.getTime()).toBe(firstFailure.checked_at.getTime());
+    await syncMonitorSchedule(q, { id: monitorId, enabled: false, interval_seconds: 1 });
+    await q.close();
+    await target.close();
+  }, 90_000);
 });

@@ -59,10 +59,20 @@ const base: AlertInput = {
   teamId: 7,
   channelName: 'ops',
   occurredAt: new Date('2026-11-29T05:00:00Z'),
-  incident: { id: 42, title: 'API is down', status: 'investigating', severity: 'critical', started_at: new Date('2026-11-29T04:58:00Z'), resolved_at: null },
-  monitor: { id: 9, name: 'API _*[]()~>#+-=|{}.! <b>', type: 'http', url: 'https://api.example.com/health', host: null, port: null, status: 'down', last_error: 'HTTP 503', cert_expires_at: null },
+  incident: { id: 42, title: 'API is down', status: 'investigating', severity: 'critical', cause: 'down', started_at: new Date('2026-11-29T04:58:00Z'), resolved_at: null },
+  monitor: { id: 9, name: 'API _*[]()~>#+-=|{}.! <b>', type: 'http', url: 'https://api.example.com/health', host: null, port: null, status: 'down', last_error: 'HTTP 503', cert_expires_at: null, degraded_threshold_ms: null },
   statusCode: 503,
+  responseTimeMs: null,
   update: null,
+};
+
+/** A performance incident (alert_on_degraded): the target answers, slowly. */
+const slow: AlertInput = {
+  ...base,
+  incident: { ...base.incident!, title: 'API is slow: 2,340 ms (threshold 1,000 ms)', severity: 'minor', cause: 'degraded' },
+  monitor: { ...base.monitor!, status: 'degraded', last_error: 'response time 2340 ms exceeds 1000 ms', degraded_threshold_ms: 1000 },
+  statusCode: null,
+  responseTimeMs: 2340,
 };
 
 describe('buildAlertContent', () => {
@@ -76,6 +86,29 @@ describe('buildAlertContent', () => {
     expect(subject({ eventType: 'test', incident: null, monitor: null, statusCode: null })).toBe('TEST: SentryPulse channel "ops" works');
     expect(subject({ monitor: null, statusCode: null })).toBe('INCIDENT: API is down');
     expect(subject({ monitor: { ...base.monitor!, type: 'tcp', url: null, host: 'db.internal', port: 5432 }, statusCode: null, })).toBe('DOWN: db.internal:5432 — HTTP 503');
+  });
+
+  it('says SLOW (measured time and threshold) for a performance incident and FAST AGAIN when it resolves', () => {
+    const opened = buildAlertContent(slow, 'https://app.test');
+    expect(opened.subject).toBe('SLOW: api.example.com — 2,340 ms (threshold 1,000 ms)');
+    expect(opened.text).toContain('Response time: 2,340 ms');
+    expect(opened.text).toContain('Threshold: 1,000 ms');
+    expect(opened.text).toContain('not counted as downtime');
+    expect(opened.text).not.toContain('DOWN');
+    expect(opened.markdownV2.split('\n')[0]).toBe('*SLOW: api\\.example\\.com — 2,340 ms \\(threshold 1,000 ms\\)*');
+    expect(opened.webhook.data.incident).toMatchObject({ cause: 'degraded', severity: 'minor' });
+    expect(WebhookPayload.parse(opened.webhook)).toEqual(opened.webhook);
+    const resolved = buildAlertContent({ ...slow, eventType: 'incident.resolved', incident: { ...slow.incident!, status: 'resolved', resolved_at: new Date('2026-11-29T05:10:00Z') } }, 'https://app.test');
+    expect(resolved.subject).toBe('FAST AGAIN: api.example.com — slow for 12m');
+    // escalated: the incident is an outage now, the update names it
+    const escalated = buildAlertContent(
+      { ...base, eventType: 'incident.updated', update: { status: 'investigating', message: 'Escalated to an outage: expected status 200-299, got 503.' } },
+      'https://app.test',
+    );
+    expect(escalated.subject).toBe('UPDATE: API is down — investigating');
+    expect(escalated.text).toContain('Update: Escalated to an outage');
+    // without a measured time or threshold the headline still reads
+    expect(buildAlertContent({ ...slow, responseTimeMs: null, monitor: { ...slow.monitor!, degraded_threshold_ms: null } }, 'https://app.test').subject).toBe('SLOW: api.example.com');
   });
 
   it('links back to the dashboard under PUBLIC_URL and escapes HTML and MarkdownV2', () => {
@@ -98,7 +131,7 @@ describe('buildAlertContent', () => {
     expect(c.webhook).toMatchObject({
       type: 'incident.opened',
       timestamp: '2026-11-29T05:00:00.000Z',
-      data: { incident: { id: 42, status: 'investigating', url: 'https://app.test/t/7/incidents/42' }, monitor: { id: 9, status_code: 503, target: 'https://api.example.com/health' } },
+      data: { incident: { id: 42, status: 'investigating', cause: 'down', url: 'https://app.test/t/7/incidents/42' }, monitor: { id: 9, status_code: 503, target: 'https://api.example.com/health' } },
     });
   });
 

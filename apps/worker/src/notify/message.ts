@@ -1,4 +1,4 @@
-import type { AlertEventType, WebhookPayload } from '@sentrypulse/shared';
+import { formatResponseTime, type AlertEventType, type IncidentCause, type WebhookPayload } from '@sentrypulse/shared';
 
 /**
  * Notifier payloads as pure functions (SPEC 1): everything a provider sends is built here from
@@ -10,6 +10,8 @@ export interface AlertIncident {
   title: string;
   status: string;
   severity: string;
+  /** What an automatic incident is about (null: manual or certificate). */
+  cause: IncidentCause | null;
   started_at: Date;
   resolved_at: Date | null;
 }
@@ -24,6 +26,7 @@ export interface AlertMonitor {
   status: string;
   last_error: string | null;
   cert_expires_at: Date | null;
+  degraded_threshold_ms: number | null;
 }
 
 export interface AlertInput {
@@ -35,6 +38,8 @@ export interface AlertInput {
   monitor: AlertMonitor | null;
   /** The newest check's HTTP status code, when the monitor has one. */
   statusCode: number | null;
+  /** A performance incident's slow response time (the newest slow check up to the event). */
+  responseTimeMs: number | null;
   /** The incident update an `incident.updated` event is about. */
   update: { status: string; message: string } | null;
 }
@@ -114,15 +119,27 @@ function parts(input: AlertInput, publicUrl: string): Parts {
   if (m) lines.push(['Monitor', m.name]);
   if (inc) lines.push(['Incident', `${inc.title} (${inc.severity})`]);
   let headline: string;
+  const slow = inc?.cause === 'degraded';
   switch (input.eventType) {
     case 'incident.opened':
+      if (m && slow) {
+        // "SLOW: api.example.com — 2,340 ms (threshold 1,000 ms)"
+        const measured = input.responseTimeMs !== null ? formatResponseTime(input.responseTimeMs) : null;
+        const threshold = m.degraded_threshold_ms !== null ? formatResponseTime(m.degraded_threshold_ms) : null;
+        headline = `SLOW: ${what}${measured ? ` — ${measured}` : ''}${threshold ? ` (threshold ${threshold})` : ''}`;
+        if (measured) lines.push(['Response time', measured]);
+        if (threshold) lines.push(['Threshold', threshold]);
+        lines.push(['Note', 'The target answers, slowly: this is not counted as downtime.']);
+        if (inc) lines.push(['Since', inc.started_at.toISOString()]);
+        break;
+      }
       headline = m ? `DOWN: ${what}${reason ? ` — ${reason}` : ''}` : `INCIDENT: ${what}`;
       if (m?.last_error) lines.push(['Error', clip(m.last_error, 300)]);
       if (inc) lines.push(['Since', inc.started_at.toISOString()]);
       break;
     case 'incident.resolved': {
       const dur = inc ? formatDuration((inc.resolved_at ?? input.occurredAt).getTime() - inc.started_at.getTime()) : null;
-      headline = m ? `UP: ${what}${dur ? ` — down for ${dur}` : ''}` : `RESOLVED: ${what}`;
+      headline = m && slow ? `FAST AGAIN: ${what}${dur ? ` — slow for ${dur}` : ''}` : m ? `UP: ${what}${dur ? ` — down for ${dur}` : ''}` : `RESOLVED: ${what}`;
       if (inc?.resolved_at) lines.push(['Resolved', inc.resolved_at.toISOString()]);
       break;
     }
@@ -175,6 +192,7 @@ export function buildAlertContent(input: AlertInput, publicUrl: string): AlertCo
             title: inc.title,
             status: inc.status,
             severity: inc.severity,
+            cause: inc.cause,
             started_at: inc.started_at.toISOString(),
             resolved_at: inc.resolved_at ? inc.resolved_at.toISOString() : null,
             url: `${publicUrl}/t/${input.teamId}/incidents/${inc.id}`,

@@ -24,6 +24,7 @@ const input: AlertInput = {
   incident: null,
   monitor: null,
   statusCode: null,
+  responseTimeMs: null,
   update: null,
 };
 const content = buildAlertContent(input, 'http://localhost:3000');
