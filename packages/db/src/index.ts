@@ -12,5 +12,6 @@ export * from './queries/status-pages-public';
 export * from './queries/monitoring';
 export * from './queries/monitoring-engine';
 export * from './queries/monitoring-schedule';
+export * from './queries/monitoring-backfill';
 export * from './queries/channels';
 export * from './secrets';

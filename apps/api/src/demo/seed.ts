@@ -1,7 +1,11 @@
-import type { Db } from '@sentrypulse/db';
+import { checksQueue, NOTIFY_QUEUE, type Db } from '@sentrypulse/db';
 import type { Config } from '@sentrypulse/shared/config';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { hashPassword } from '../auth/passwords';
+import type { MonitoringQueues } from '../monitors/queues';
 import { insertTeamWithOwner } from '../teams/queries';
+import type { TeamContext } from '../types';
 
 export const DEMO_EMAIL = 'demo@sentrypulse.dev';
 export const DEMO_PASSWORD = 'demo-password';
@@ -11,15 +15,33 @@ export interface DemoContext {
   config: Config;
   userId: number;
   teamId: number;
+  /** The demo team as the services see it (its owner acting). */
+  team: TeamContext;
+  /** "Now" for every generated timestamp (history ends here). */
+  now: number;
+  /** For services that cache in Redis (status pages). */
+  redis: Redis;
+  /** For services that schedule checks (monitors). */
+  queues: MonitoringQueues;
+}
+
+export type DemoSeeder = (ctx: DemoContext) => Promise<void>;
+
+export interface SeedOptions {
+  redis: Redis;
+  now?: number;
 }
 
 /**
  * Demo data for `pnpm start`: a user, a team on the business plan, and whatever each capability
  * adds through its own seeder. Idempotent: an existing demo user means nothing is seeded again.
+ * All or nothing: if a seeder fails, the demo user and team (and, by cascade, what the seeders
+ * wrote) are removed again, so the next start seeds from scratch.
  */
-export async function seedDemo(db: Db, config: Config, seeders: Array<(ctx: DemoContext) => Promise<void>> = []) {
+export async function seedDemo(db: Db, config: Config, seeders: DemoSeeder[], opts: SeedOptions) {
   const existing = await db.selectFrom('users').select('id').where('email', '=', DEMO_EMAIL).executeTakeFirst();
   if (existing) return { created: false };
+  const now = opts.now ?? Date.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const { userId, teamId } = await db.transaction().execute(async (trx) => {
     const res = await trx.insertInto('users').values({ name: 'Demo', email: DEMO_EMAIL, password_hash: passwordHash }).executeTakeFirstOrThrow();
@@ -27,6 +49,18 @@ export async function seedDemo(db: Db, config: Config, seeders: Array<(ctx: Demo
     const teamId = await insertTeamWithOwner(trx, 'Demo team', userId, 'business');
     return { userId, teamId };
   });
-  for (const seed of seeders) await seed({ db, config, userId, teamId });
+  // The API's own queue names and prefix, so the worker picks the jobs up (monitors/queues.ts).
+  const prefix = `${config.redisPrefix}:bull`;
+  const queues: MonitoringQueues = { checks: checksQueue(opts.redis, prefix), notify: new Queue(NOTIFY_QUEUE, { connection: opts.redis, prefix }) };
+  const ctx: DemoContext = { db, config, userId, teamId, team: { id: teamId, role: 'owner', plan: 'business', ownerId: userId }, now, redis: opts.redis, queues };
+  try {
+    for (const seed of seeders) await seed(ctx);
+  } catch (err) {
+    await db.deleteFrom('teams').where('id', '=', teamId).execute();
+    await db.deleteFrom('users').where('id', '=', userId).execute();
+    throw err;
+  } finally {
+    await Promise.allSettled([queues.checks.close(), queues.notify.close()]);
+  }
   return { created: true };
 }
