@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CreateMonitorForm, EditMonitorForm, emptyMonitorForm, monitorBodyFromForm, parseHeaders } from '../components/monitors/monitor-form-model';
+import { changedChannelIds, CreateMonitorForm, EditMonitorForm, emptyMonitorForm, monitorBodyFromForm, parseHeaders } from '../components/monitors/monitor-form-model';
 import { channelConfig } from '../components/channels/channel-form';
 import { componentStatus, draftOverall } from '../components/status-pages/preview';
 import { addDays, filterParam, presetRange, previousRange, todayIn } from '../lib/date-range';
@@ -52,6 +52,33 @@ describe('monitor form → API body', () => {
     expect(EditMonitorForm('http').safeParse(body).success).toBe(true);
     const noUrl = EditMonitorForm('http').safeParse({ ...body, url: null });
     expect(noUrl.success).toBe(false);
+  });
+
+  it('sends alert_on_degraded only with a threshold; the shared schema refuses it without one', () => {
+    const http = { ...emptyMonitorForm('http'), name: 'API', url: 'https://e.com' };
+    const withThreshold = monitorBodyFromForm({ ...http, degraded_threshold_ms: '800', alert_on_degraded: true });
+    expect(withThreshold).toMatchObject({ degraded_threshold_ms: 800, alert_on_degraded: true });
+    expect(CreateMonitorForm.safeParse({ type: 'http', ...withThreshold }).success).toBe(true);
+    // the box was ticked, then the threshold emptied: create leaves it out, edit turns it off
+    expect(monitorBodyFromForm({ ...http, alert_on_degraded: true })).not.toHaveProperty('alert_on_degraded');
+    const edit = monitorBodyFromForm({ ...http, alert_on_degraded: true }, true);
+    expect(edit).toMatchObject({ degraded_threshold_ms: null, alert_on_degraded: false });
+    expect(EditMonitorForm('http').safeParse(edit).success).toBe(true);
+    const tcp = monitorBodyFromForm({ ...emptyMonitorForm('tcp'), name: 'DB', host: 'db.example.com', port: '5432', degraded_threshold_ms: '50', alert_on_degraded: true });
+    expect(tcp).toMatchObject({ degraded_threshold_ms: 50, alert_on_degraded: true });
+    expect(errorsOf({ type: 'http', ...monitorBodyFromForm(http), alert_on_degraded: true }).alert_on_degraded).toBe(
+      'needs degraded_threshold_ms: set the response time above which a check counts as slow',
+    );
+    expect(EditMonitorForm('heartbeat').safeParse({ alert_on_degraded: true, degraded_threshold_ms: 100 }).success).toBe(false);
+  });
+
+  it('sends channel_ids only when the selection changed', () => {
+    expect(changedChannelIds(null, [1])).toBeUndefined();
+    expect(changedChannelIds([2, 1], [1, 2])).toBeUndefined();
+    expect(changedChannelIds([3, 1], [1, 2])).toEqual([1, 3]);
+    expect(changedChannelIds([], [1])).toEqual([]);
+    // a new monitor: whatever is selected
+    expect(changedChannelIds([5], undefined)).toEqual([5]);
   });
 
   it('parses header lines and keeps a malformed one for the schema to refuse', () => {

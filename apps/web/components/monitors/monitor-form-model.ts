@@ -28,6 +28,8 @@ export interface MonitorFormState {
   timeout_ms: string;
   confirmations: string;
   degraded_threshold_ms: string;
+  /** Open a performance incident when slow (only sent with a threshold; see monitorBodyFromForm). */
+  alert_on_degraded: boolean;
   severity: string;
 }
 
@@ -54,6 +56,7 @@ export const emptyMonitorForm = (type: MonitorType = 'http'): MonitorFormState =
   timeout_ms: '10000',
   confirmations: '2',
   degraded_threshold_ms: '',
+  alert_on_degraded: false,
   severity: 'critical',
 });
 
@@ -84,6 +87,7 @@ export function formFromMonitor(m: Monitor): MonitorFormState {
     timeout_ms: s(m.timeout_ms),
     confirmations: s(m.confirmations),
     degraded_threshold_ms: s(m.degraded_threshold_ms),
+    alert_on_degraded: m.alert_on_degraded,
     severity: m.severity,
   };
 }
@@ -119,6 +123,25 @@ const BY_TYPE: Record<MonitorType, string[]> = {
 };
 
 /**
+ * The option only means something with a threshold: without one it is left out on create (the
+ * default, off) and sent as false on edit, so clearing the threshold also turns the alerting off
+ * (the API refuses alert_on_degraded without a threshold).
+ */
+function alertOnDegraded(f: MonitorFormState, forEdit: boolean): boolean | undefined {
+  if (str(f.degraded_threshold_ms)) return f.alert_on_degraded;
+  return forEdit ? false : undefined;
+}
+
+/** Channels to send: the whole selection when it differs from what the monitor routes to now. */
+export function changedChannelIds(selected: number[] | null, current: number[] | undefined): number[] | undefined {
+  if (selected === null) return undefined;
+  if (current === undefined) return selected;
+  const a = [...new Set(selected)].sort((x, y) => x - y);
+  const b = [...new Set(current)].sort((x, y) => x - y);
+  return a.length === b.length && a.every((v, i) => v === b[i]) ? undefined : a;
+}
+
+/**
  * The body for POST/PATCH: only the fields the monitor's type uses. For an edit, an emptied
  * optional field is sent as null (PATCH leaves absent fields unchanged).
  */
@@ -144,6 +167,7 @@ export function monitorBodyFromForm(f: MonitorFormState, forEdit = false): Recor
       follow_redirects: f.follow_redirects,
       ssl_expiry_days: f.url.trim().startsWith('https:') ? num(f.ssl_expiry_days) : undefined,
       degraded_threshold_ms: num(f.degraded_threshold_ms),
+      alert_on_degraded: alertOnDegraded(f, forEdit),
     });
   } else if (f.type === 'dns') {
     const expected = f.dns_expected
@@ -152,7 +176,7 @@ export function monitorBodyFromForm(f: MonitorFormState, forEdit = false): Recor
       .filter(Boolean);
     Object.assign(body, { host: f.host.trim(), dns_record_type: f.dns_record_type, dns_expected: expected.length ? expected : undefined });
   } else if (f.type === 'tcp') {
-    Object.assign(body, { host: f.host.trim(), port: num(f.port), degraded_threshold_ms: num(f.degraded_threshold_ms) });
+    Object.assign(body, { host: f.host.trim(), port: num(f.port), degraded_threshold_ms: num(f.degraded_threshold_ms), alert_on_degraded: alertOnDegraded(f, forEdit) });
   } else {
     body.heartbeat_grace_seconds = num(f.heartbeat_grace_seconds);
   }

@@ -6,7 +6,7 @@ import { useZodForm } from '../../lib/forms';
 import { Button } from '../ui/button';
 import { Card } from '../ui/card';
 import { Checkbox, FormError, SelectField, TextArea, TextField } from '../ui/field';
-import { CreateMonitorForm, EditMonitorForm, emptyMonitorForm, formFromMonitor, monitorBodyFromForm, type MonitorFormState } from './monitor-form-model';
+import { changedChannelIds, CreateMonitorForm, EditMonitorForm, emptyMonitorForm, formFromMonitor, monitorBodyFromForm, type MonitorFormState } from './monitor-form-model';
 
 const TYPE_LABEL: Record<MonitorType, string> = {
   http: 'HTTP(S) / keyword',
@@ -43,12 +43,14 @@ export function MonitorForm({
     onChange: (e: { target: { value: string } }) => set(k, e.target.value as never),
     error: form.errors[k],
   });
-  // New monitors alert the team's default channels unless the user picks others (SPEC 4.4).
-  const channels = useChannels(editing ? null : teamId);
-  const [channelIds, setChannelIds] = useState<number[] | null>(null);
+  // New monitors alert the team's default channels unless the user picks others (SPEC 4.4); an
+  // edit starts from the channels the monitor routes to now and sends the selection if it changed.
+  const channels = useChannels(teamId);
+  const [channelIds, setChannelIds] = useState<number[] | null>(() => (monitor ? [...monitor.channel_ids] : null));
   useEffect(() => {
     if (channels.data && channelIds === null) setChannelIds(channels.data.items.filter((c) => c.is_default).map((c) => c.id));
   }, [channels.data, channelIds]);
+  const hasThreshold = f.degraded_threshold_ms.trim() !== '';
   const headerError = Object.entries(form.errors).find(([k]) => k.startsWith('headers'))?.[1];
 
   return (
@@ -58,7 +60,9 @@ export function MonitorForm({
       onSubmit={(e) => {
         e.preventDefault();
         const body = monitorBodyFromForm(f, editing);
-        void form.submit(editing ? body : { type: f.type, ...body, ...(channelIds ? { channel_ids: channelIds } : {}) });
+        const channelChange = changedChannelIds(channelIds, monitor?.channel_ids);
+        const routing = channelChange ? { channel_ids: channelChange } : {};
+        void form.submit(editing ? { ...body, ...routing } : { type: f.type, ...body, ...routing });
       }}
     >
       <Card title="What to check">
@@ -137,9 +141,26 @@ export function MonitorForm({
               <option key={s}>{s}</option>
             ))}
           </SelectField>
+          {(f.type === 'http' || f.type === 'tcp') && hasThreshold ? (
+            <div className="sm:col-span-3">
+              <Checkbox
+                label="Open an incident when slow (minor, after the same number of checks in a row; not counted as downtime)"
+                name="alert_on_degraded"
+                checked={f.alert_on_degraded}
+                onChange={(e) => set('alert_on_degraded', e.target.checked)}
+                aria-invalid={form.errors.alert_on_degraded ? true : undefined}
+                aria-describedby={form.errors.alert_on_degraded ? 'alert_on_degraded-err' : undefined}
+              />
+              {form.errors.alert_on_degraded ? (
+                <p id="alert_on_degraded-err" role="alert" className="mt-1 text-xs font-medium text-down">
+                  {form.errors.alert_on_degraded}
+                </p>
+              ) : null}
+            </div>
+          ) : null}
         </div>
       </Card>
-      {!editing && channels.data && channels.data.items.length > 0 ? (
+      {channels.data && channels.data.items.length > 0 ? (
         <Card title="Alert through">
           <fieldset className="space-y-1">
             <legend className="sr-only">Notification channels</legend>
@@ -148,10 +169,18 @@ export function MonitorForm({
                 key={c.id}
                 label={`${c.name} (${c.type})`}
                 checked={channelIds?.includes(c.id) ?? false}
-                onChange={(e) => setChannelIds((ids) => (e.target.checked ? [...(ids ?? []), c.id] : (ids ?? []).filter((x) => x !== c.id)))}
+                onChange={(e) => {
+                  setChannelIds((ids) => (e.target.checked ? [...(ids ?? []), c.id] : (ids ?? []).filter((x) => x !== c.id)));
+                  form.clearError('channel_ids');
+                }}
               />
             ))}
           </fieldset>
+          {form.errors.channel_ids ? (
+            <p role="alert" className="mt-1 text-xs font-medium text-down">
+              {form.errors.channel_ids}
+            </p>
+          ) : null}
         </Card>
       ) : null}
       <FormError message={form.formError ?? (Object.keys(form.errors).length ? 'Some fields need attention.' : null)} />
