@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiteFixture, testDrainer, UA, type SiteFixture } from '../../../apps/api/src/analytics/testing';
-import { createTestApp, type TestApp } from '../../../apps/api/test/helpers';
+import { bearer, createTestApp, type TestApp } from '../../../apps/api/test/helpers';
 import { launchChromium } from './browser';
 
 let t: TestApp;
@@ -19,6 +19,8 @@ let browser: Browser;
 let apiPort: number;
 let pagePort: number;
 const collectAnswers: Array<{ status: number; dropped: string | null }> = [];
+/** Further pages: path -> the snippet line they carry. */
+const snippetPages = new Map<string, string>();
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -32,6 +34,8 @@ beforeAll(async () => {
         `<!doctype html><script defer data-site="${site.code}" src="http://api.example.com:${apiPort}/tracker.js"></script>` +
           `<a id="out" href="http://partner.example.net:${pagePort}/">partner</a>`,
       );
+    } else if (snippetPages.has(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html>${snippetPages.get(req.url!)}<p>page</p>`);
     } else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><p>partner</p>');
   });
   await new Promise<void>((r) => pages.listen(0, '127.0.0.1', r));
@@ -96,5 +100,44 @@ describe('tracker.js with the real api', () => {
     ]);
     // One visit: the same daily visitor hash from the same browser, IP and user agent.
     expect(new Set(rows.map((r) => r.visit_id)).size).toBe(1);
+  });
+
+  it("the sites API's snippet of a site that respects Do-Not-Track sends nothing from a DNT browser", async () => {
+    const quiet = await createSiteFixture(t, { domain: 'quiet.example.com', respect_dnt: true });
+    const loud = await createSiteFixture(t, { domain: 'loud.example.com' });
+    // The api's line verbatim; only its src is pointed at this test's api.
+    const snippetOf = async (s: SiteFixture) => {
+      const res = await t.app.inject({ url: `/api/teams/${s.teamId}/sites/${s.siteId}`, headers: bearer(s.owner) });
+      return (res.json().snippet as string).replace(/src="[^"]*\/tracker\.js"/, `src="http://api.example.com:${apiPort}/tracker.js"`);
+    };
+    const quietLine = await snippetOf(quiet);
+    expect(quietLine).toBe(`<script defer data-site="${quiet.code}" data-respect-dnt="true" src="http://api.example.com:${apiPort}/tracker.js"></script>`);
+    expect(await snippetOf(loud)).not.toContain('data-respect-dnt');
+    snippetPages.set('/quiet', quietLine);
+    snippetPages.set('/loud', await snippetOf(loud));
+
+    // Do-Not-Track on in the page only: Chromium sends no DNT header here, so the api alone would
+    // accept the quiet site's pageview; only the snippet attribute keeps it from being sent.
+    const context = await browser.newContext({ userAgent: UA.chromeWindows });
+    await context.addInitScript(`Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false });
+      Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' });`);
+    const tab = await context.newPage();
+    const sentFor: string[] = [];
+    tab.on('request', (r) => {
+      if (r.url().endsWith('/api/analytics/collect')) sentFor.push(JSON.parse(r.postData() ?? '{}').site);
+    });
+    await tab.goto(`http://quiet.example.com:${pagePort}/quiet`);
+    // Control in the same browser: the loud site's pageview must arrive, so silence is not slowness.
+    await tab.goto(`http://loud.example.com:${pagePort}/loud`);
+    let stored = 0;
+    const end = Date.now() + 15_000;
+    while (stored < 1 && Date.now() < end) {
+      stored += await drain.drain(t.app);
+      if (stored < 1) await new Promise((r) => setTimeout(r, 50));
+    }
+    await context.close();
+    expect(sentFor).toEqual([loud.code]);
+    const counted = await t.db.selectFrom('pageviews_raw').select(['site_id', 'pathname']).where('site_id', 'in', [quiet.siteId, loud.siteId]).execute();
+    expect(counted).toEqual([{ site_id: loud.siteId, pathname: '/loud' }]);
   });
 });

@@ -19,9 +19,13 @@ type Row = {
   updated_at: Date;
 };
 
-/** The copy-paste line for the site's <head>. */
-export function snippetFor(apiPublicUrl: string, trackingCode: string): string {
-  return `<script defer data-site="${trackingCode}" src="${apiPublicUrl}/tracker.js"></script>`;
+/**
+ * The copy-paste line for the site's <head>. A site that respects Do-Not-Track gets
+ * `data-respect-dnt="true"`, so tracker.js sends nothing from DNT browsers (the api also drops
+ * requests with the `DNT: 1` header for it); the line changes with the setting.
+ */
+export function snippetFor(apiPublicUrl: string, trackingCode: string, respectDnt = false): string {
+  return `<script defer data-site="${trackingCode}"${respectDnt ? ' data-respect-dnt="true"' : ''} src="${apiPublicUrl}/tracker.js"></script>`;
 }
 
 function toSite(r: Row, apiPublicUrl: string): Site {
@@ -30,7 +34,7 @@ function toSite(r: Row, apiPublicUrl: string): Site {
     name: r.name,
     domain: r.domain,
     tracking_code: r.tracking_code,
-    snippet: snippetFor(apiPublicUrl, r.tracking_code),
+    snippet: snippetFor(apiPublicUrl, r.tracking_code, !!r.respect_dnt),
     timezone: r.timezone,
     respect_dnt: !!r.respect_dnt,
     enabled: !!r.enabled,

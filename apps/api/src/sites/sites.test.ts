@@ -28,6 +28,33 @@ describe('sites API', () => {
     expect(site.snippet).toBe(`<script defer data-site="${site.tracking_code}" src="https://api.sentrypulse.test/tracker.js"></script>`);
   });
 
+  it('the snippet carries data-respect-dnt="true" exactly while the site respects Do-Not-Track', async () => {
+    const { teamId, admin } = await teamWithRoles(t);
+    const created = await t.app.inject({ method: 'POST', url: `/api/teams/${teamId}/sites`, headers: bearer(admin), payload: { name: 'Quiet', domain: 'quiet.example', respect_dnt: true } });
+    expect(created.statusCode).toBe(201);
+    const site = created.json();
+    const respecting = `<script defer data-site="${site.tracking_code}" data-respect-dnt="true" src="https://api.sentrypulse.test/tracker.js"></script>`;
+    const plain = `<script defer data-site="${site.tracking_code}" src="https://api.sentrypulse.test/tracker.js"></script>`;
+    expect(site).toMatchObject({ respect_dnt: true, snippet: respecting });
+    const snippetNow = async () => {
+      const one = (await t.app.inject({ url: `/api/teams/${teamId}/sites/${site.id}`, headers: bearer(admin) })).json();
+      const listed = (await t.app.inject({ url: `/api/teams/${teamId}/sites`, headers: bearer(admin) })).json().items.find((s: { id: number }) => s.id === site.id);
+      expect(listed.snippet).toBe(one.snippet);
+      return one.snippet as string;
+    };
+    expect(await snippetNow()).toBe(respecting);
+
+    const off = await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/sites/${site.id}`, headers: bearer(admin), payload: { respect_dnt: false } });
+    expect(off.json()).toMatchObject({ respect_dnt: false, snippet: plain });
+    expect(await snippetNow()).toBe(plain);
+    // Other changes leave it as the setting says.
+    const renamed = await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/sites/${site.id}`, headers: bearer(admin), payload: { name: 'Loud' } });
+    expect(renamed.json().snippet).toBe(plain);
+    const on = await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/sites/${site.id}`, headers: bearer(admin), payload: { respect_dnt: true } });
+    expect(on.json()).toMatchObject({ respect_dnt: true, snippet: respecting });
+    expect(await snippetNow()).toBe(respecting);
+  });
+
   it('lists, gets, updates and deletes', async () => {
     const { teamId, owner } = await teamWithRoles(t);
     const ids: number[] = [];
