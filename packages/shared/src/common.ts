@@ -18,11 +18,29 @@ export const Email = z
   .pipe(z.email('must be a valid email address'))
   .transform((email) => email.toLowerCase());
 
+/**
+ * Bytes of `s` in UTF-8, as Buffer.byteLength(s, 'utf8') and TextEncoder count them (a lone
+ * surrogate becomes U+FFFD, 3 bytes). Written out so browser bundles need no Buffer polyfill.
+ */
+export function utf8ByteLength(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4; // a surrogate pair: one code point above U+FFFF
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 export const Password = z
   .string()
   .min(8, 'must be at least 8 characters')
   .max(72, 'must be at most 72 bytes (bcrypt limit)')
-  .refine((p) => Buffer.byteLength(p, 'utf8') <= 72, 'must be at most 72 bytes (bcrypt limit)');
+  .refine((p) => utf8ByteLength(p) <= 72, 'must be at most 72 bytes (bcrypt limit)');
 
 export const DisplayName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IdParam, IsoDateTime, paginated } from './common';
+import { Id, IdParam, IsoDateTime, paginated, utf8ByteLength } from './common';
 
 /** Monitors and checks: the API contract (SPEC 4.2, 7). */
 
@@ -84,7 +84,7 @@ const MonitorFields = {
   headers: MonitorHeaders.nullish(),
   body: z
     .string()
-    .refine((b) => Buffer.byteLength(b, 'utf8') <= MAX_BODY_BYTES, `must be at most ${MAX_BODY_BYTES} bytes`)
+    .refine((b) => utf8ByteLength(b) <= MAX_BODY_BYTES, `must be at most ${MAX_BODY_BYTES} bytes`)
     .nullish(),
   expected_status: ExpectedStatus.nullish(),
   keyword: ShortText(255).min(1, 'must not be empty').nullish(),
