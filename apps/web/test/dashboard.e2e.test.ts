@@ -415,6 +415,22 @@ describe('dashboard in a real browser', () => {
       last_response_time_ms: 40 + (i % 200),
     }));
     for (let i = 0; i < rows.length; i += 100) await db.insertInto('monitors').values(rows.slice(i, i + 100)).execute();
+    // 40 checks a minute apart per monitor (the sparklines draw the last 30).
+    const monitorIds = (await db.selectFrom('monitors').select('id').where('team_id', '=', teamId).orderBy('id').execute()).map((m) => m.id);
+    const checks = monitorIds.flatMap((monitor_id, i) =>
+      Array.from({ length: 40 }, (_, k) => {
+        const down = statuses[i % statuses.length] === 'down' && k >= 36;
+        return {
+          monitor_id,
+          team_id: teamId,
+          status: down ? ('down' as const) : ('up' as const),
+          status_code: down ? 503 : 200,
+          response_time_ms: down ? null : 40 + (i % 200) + ((k * 37 + i) % 60),
+          checked_at: new Date(now.getTime() - (40 - k) * 60_000),
+        };
+      }),
+    );
+    for (let i = 0; i < checks.length; i += 2000) await db.insertInto('monitor_checks').values(checks.slice(i, i + 2000)).execute();
 
     const created = await stack.api.app.inject({ method: 'POST', url: `/api/teams/${teamId}/sites`, headers: bearer(user), payload: { name: 'Big site', domain: 'big.example' } });
     expect(created.statusCode).toBe(201);
@@ -446,19 +462,36 @@ describe('dashboard in a real browser', () => {
     for (let i = 0; i < breakdownRows.length; i += 2000) await db.insertInto('pageviews_daily_breakdowns').values(breakdownRows.slice(i, i + 2000)).execute();
     await db.updateTable('sites').set({ aggregated_through: days.at(-1)! }).where('id', '=', siteId).execute();
 
+    // The first screen at 1280x800 shows 10 rows; their sparklines are drawn once these exist.
+    const firstScreenSparklines = Array.from({ length: 10 }, (_, k) => `[data-testid=monitor-list] > li:nth-child(${k + 1}) svg[role=img] path`);
     const { context, page } = await newPage(stack);
     try {
+      const apiGets: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'GET' && r.url().includes('/api/teams/')) apiGets.push(new URL(r.url()).pathname + new URL(r.url()).search);
+      });
       await page.goto('/login');
       await page.getByLabel('Email').fill(user.email);
       await page.getByLabel('Password').fill(FACTORY_PASSWORD);
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.waitForURL(/\/t\/\d+\/monitors$/);
       await page.locator('[data-testid=monitor-list] > li:nth-child(500)').waitFor({ timeout: 30_000 });
+      for (const sel of firstScreenSparklines) await page.locator(sel).waitFor();
+      // The visible rows' sparklines came in one batch request (not one request per row).
+      const batches = apiGets.filter((u) => u.startsWith(`/api/teams/${teamId}/monitors/sparklines?ids=`));
+      expect(apiGets.filter((u) => /\/monitors\/\d+\/checks/.test(u))).toEqual([]);
+      expect(batches.length).toBeGreaterThanOrEqual(1);
+      expect(batches.length).toBeLessThanOrEqual(2);
+      const batchIds = batches.flatMap((u) => new URL(u, stack.webUrl).searchParams.get('ids')!.split(',').map(Number));
+      expect(batchIds.length).toBeGreaterThanOrEqual(10);
+      expect(batchIds.length).toBeLessThan(100);
       await shoot(page, 'monitors-500', false);
 
       // Cold loads in a fresh page of the signed-in context: refresh cookie -> token -> data.
       for (let run = 0; run < 3; run++) {
         timings.push(await measure(stack, context, `/t/${teamId}/monitors`, '[data-testid=monitor-list] > li:nth-child(500)', '/t/[teamId]/monitors (500 monitors)'));
+        // Until the sparklines of the first screen (10 rows at 1280x800) are drawn.
+        timings.push(await measure(stack, context, `/t/${teamId}/monitors`, firstScreenSparklines, '/t/[teamId]/monitors (500 monitors, first-screen sparklines)'));
         timings.push(await measure(stack, context, `/t/${teamId}/sites/${siteId}?range=12mo`, ['[data-testid=breakdown-page] li button', '[data-testid=breakdown-referrer] li button', '.recharts-surface path.recharts-area-area'], '/t/[teamId]/sites/[siteId] (12 months)'));
       }
       await page.goto(`/t/${teamId}/sites/${siteId}?range=12mo`);

@@ -11,3 +11,4 @@ export * from './incidents';
 export * from './uptime';
 export * from './incident-engine';
 export * from './channels';
+export * from './sparklines';

@@ -19,6 +19,7 @@ import { numericCursor } from '../teams/routes';
 import { publishEvents } from '../incidents/service';
 import { monitoringQueues } from './queues';
 import * as service from './service';
+import { sparklineRoutes } from './sparklines';
 
 const tags = ['monitors'];
 
@@ -33,6 +34,8 @@ export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
     publishEvents: (ids) => publishEvents(app.db, queues, ids, app.log),
   };
   const base = '/teams/:teamId/monitors';
+  // GET /teams/:teamId/monitors/sparklines (its own file; the static segment wins over :monitorId).
+  await app.register(sparklineRoutes);
 
   app.get(
     base,
