@@ -11,8 +11,9 @@ const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeo
 const started = Date.now();
 try {
   await redis.connect();
-  const { created } = await seedDemo(db, config, demoSeeders, { redis });
-  console.log(created ? `seeded demo data (${DEMO_EMAIL}) in ${((Date.now() - started) / 1000).toFixed(1)} s` : 'demo data already present');
+  const { created, timings } = await seedDemo(db, config, demoSeeders, { redis });
+  const parts = timings.map(([name, ms]) => `${name.replace(/^seed/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} ${(ms / 1000).toFixed(1)} s`).join(', ');
+  console.log(created ? `seeded demo data (${DEMO_EMAIL}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${parts}` : 'demo data already present');
 } catch (err) {
   console.error('seeding failed:', err instanceof Error ? err.message : err);
   process.exitCode = 1;

@@ -63,7 +63,13 @@ const COUNTRIES: ReadonlyArray<readonly [string, number]> = [
 
 /** Share of visits starting in each UTC hour (an audience in Europe and the Americas). */
 const HOURS = [2, 1.5, 1.2, 1, 1, 1.2, 2, 3.5, 5, 6, 6.5, 6.5, 6.5, 7, 8, 8.5, 8.5, 8, 7, 6, 5, 4, 3.5, 2.5];
+const HOUR_WEIGHTS = HOURS.map((w, h) => [h, w] as const);
 const WEEKDAY = [0.6, 1.05, 1.1, 1.1, 1.05, 0.95, 0.55]; // Sunday first
+/** The next page of a visit: anywhere, the home page and the signup page a little less often. */
+const NEXT_PAGE = PAGES.map((p) => [p, p === '/signup' ? 0.8 : p === '/' ? 1 : 1.6] as const);
+const HN_HOURS = [[14, 2], [15, 4], [16, 4], [17, 3], [18, 2], [19, 1], [20, 1]] as const;
+const HN_SOURCE: Source = { referrer: 'https://news.ycombinator.com/', utm: '', landing: [[BLOG_POSTS[0], 1]] };
+const PLANS = [['free', 68], ['pro', 26], ['business', 6]] as const;
 
 /** What the tracker sends for one event. */
 export interface TrackedEvent {
@@ -86,8 +92,11 @@ export interface TrafficInput {
   domain: string;
 }
 
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** The monthly newsletter's campaign: `november-update`. */
 function campaignOf(ts: number): string {
-  return `${new Date(ts).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' }).toLowerCase()}-update`;
+  return `${MONTHS[new Date(ts).getUTCMonth()]}-update`;
 }
 
 /** Visits on one UTC day: weekly rhythm, growth over the period, a Hacker News spike, noise. */
@@ -121,7 +130,7 @@ export function generateTrackedEvents(input: TrafficInput): TrackedEvent[] {
       events.push({ ...base, ts, name: 'pageview', props: null });
       if (page === '/signup' && rng.chance(0.45)) {
         ts += rng.int(20, 120) * 1000;
-        const plan = rng.weighted([['free', 68], ['pro', 26], ['business', 6]] as const);
+        const plan = rng.weighted(PLANS);
         events.push({ ...base, ts, name: 'Signup', props: { plan } });
       } else if (page.startsWith('/docs') && rng.chance(0.07)) {
         ts += rng.int(5, 60) * 1000;
@@ -130,7 +139,7 @@ export function generateTrackedEvents(input: TrafficInput): TrackedEvent[] {
       // Later pages: the tracker sends the previous page as referrer (same site: no source).
       referrer = `${origin}${page}`;
       ts += Math.round(rng.int(8, 150) * 1000 * (1 + rng.next()));
-      page = page === '/pricing' && rng.chance(0.3) ? '/signup' : rng.weighted(PAGES.map((p) => [p, p === '/signup' ? 0.8 : p === '/' ? 1 : 1.6] as const));
+      page = page === '/pricing' && rng.chance(0.3) ? '/signup' : rng.weighted(NEXT_PAGE);
     }
   };
 
@@ -149,12 +158,12 @@ export function generateTrackedEvents(input: TrafficInput): TrackedEvent[] {
     const extra = spikeIndex >= 0 && spikeIndex < HN_SPIKE.visits.length ? HN_SPIKE.visits[spikeIndex]! : 0;
     for (let v = 0; v < regular + extra; v++) {
       const hn = v >= regular;
-      const hour = hn ? rng.weighted([[14, 2], [15, 4], [16, 4], [17, 3], [18, 2], [19, 1], [20, 1]] as const) : rng.weighted(HOURS.map((w, h) => [h, w] as const));
+      const hour = rng.weighted(hn ? HN_HOURS : HOUR_WEIGHTS);
       const start = dayStart + hour * 3_600_000 + rng.int(0, 3_599) * 1000;
       // Some people come back later the same day: the same visitor id, a new visit.
       const visitor = returning.length > 0 && rng.chance(0.12) ? rng.pick(returning) : newVisitor();
       returning.push(visitor);
-      const source = hn ? { referrer: 'https://news.ycombinator.com/', utm: '', landing: [[BLOG_POSTS[0], 1]] as const } : rng.weighted(SOURCES);
+      const source = hn ? HN_SOURCE : rng.weighted(SOURCES);
       addVisit(start, source, visitor);
     }
   }

@@ -248,7 +248,7 @@ function hash(s: string): number {
 
 /** Response time of a healthy check: log-normal around the median, a bit slower in busy hours, rare spikes. */
 function healthyLatency(rng: Random, l: NonNullable<DemoMonitor['latency']>, t: number, dayFactor: number): number {
-  const hour = new Date(t).getUTCHours();
+  const hour = Math.floor((t % DAY) / 3_600_000);
   const busy = hour >= 8 && hour < 18 ? 1.15 : 1;
   let v = l.median * dayFactor * busy * Math.exp(rng.normal(0, l.spread));
   if (rng.chance(0.004)) v *= rng.int(4, 12);
@@ -265,8 +265,9 @@ interface Slot {
   error: string | null;
 }
 
+/** Timing phases as the runners record them for a local target: no DNS (an IP), no TLS. */
 function toCheck(s: Slot, latency: DemoMonitor['latency']): BackfillCheck {
-  const timings = latency?.timings && s.rt !== null ? { dns_ms: 0, connect_ms: Math.min(1, s.rt), tls_ms: null, ttfb_ms: Math.max(0, s.rt - 1) } : {};
+  const timings = latency === null || s.rt === null ? {} : latency.timings ? { connect_ms: s.rt > 3 ? 1 : 0, ttfb_ms: Math.max(0, s.rt - 1) } : { connect_ms: s.rt };
   return { status: s.status, status_code: s.statusCode, response_time_ms: s.rt, error: s.error, scheduled_at: new Date(s.scheduled), checked_at: new Date(s.checked!), ...timings };
 }
 
@@ -293,6 +294,7 @@ export function generateMonitoringHistory(input: HistoryInput): MonitoringHistor
     const rng = createRandom(hash(`demo-monitor:${mon.key}`));
     const windows = maintenance.filter((m) => m.keys.includes(mon.key)).map((m) => ({ start: m.starts_at.getTime(), end: m.ends_at.getTime() }));
     const slots = mon.body.type === 'heartbeat' ? heartbeatSlots(mon, createdAt, now) : probeSlots(mon, createdAt, now, rng);
+    const days = new DayCounts(createdAt, now);
 
     // Run the stream through the engine's state machine.
     const rules = { confirmations: mon.body.confirmations ?? 1, recoveryConfirmations: mon.body.recovery_confirmations ?? 1 };
@@ -306,6 +308,7 @@ export function generateMonitoringHistory(input: HistoryInput): MonitoringHistor
     for (const s of slots) {
       const checked = s.scheduled + rng.int(2, 40);
       s.checked = checked;
+      days.add(s);
       successes = s.status === 'down' ? 0 : successes + 1;
       const maint = inAny(windows, checked);
       // An up check of a monitor that is plainly up changes nothing but counters: most of 90 days
@@ -363,7 +366,7 @@ export function generateMonitoringHistory(input: HistoryInput): MonitoringHistor
       key: mon.key,
       createdAt: new Date(createdAt),
       checks,
-      daily: dailyRollups(slots, createdAt, now, outages, windows),
+      daily: days.rollups(outages, windows),
       outages,
       state: {
         status: state.status,
@@ -430,7 +433,7 @@ function slowDashboardIncident(now: number): DemoIncident {
 }
 
 /** http and tcp monitors: one check per interval, at the scheduler's offset. */
-function probeSlots(mon: HistoryInput['monitors'][number], createdAt: number, now: number, rng: Random): Slot[] {
+function* probeSlots(mon: HistoryInput['monitors'][number], createdAt: number, now: number, rng: Random): Generator<Slot> {
   const every = mon.body.interval_seconds * 1000;
   const latency = mon.latency!;
   const threshold = mon.body.degraded_threshold_ms ?? null;
@@ -441,7 +444,6 @@ function probeSlots(mon: HistoryInput['monitors'][number], createdAt: number, no
   }
   const slow = mon.key === 'dashboard' ? { start: at(now, STORY.slowDashboard.day, STORY.slowDashboard.time), end: at(now, STORY.slowDashboard.day, STORY.slowDashboard.time) + STORY.slowDashboard.minutes * MINUTE } : null;
 
-  const slots: Slot[] = [];
   let t = Math.ceil((createdAt - mon.offsetMs) / every) * every + mon.offsetMs;
   let dayFactor = 1;
   let day = -1;
@@ -455,22 +457,21 @@ function probeSlots(mon: HistoryInput['monitors'][number], createdAt: number, no
     const failing = failures.find((f) => t >= f.start && remaining.get(f)! > 0);
     if (failing) {
       remaining.set(failing, remaining.get(failing)! - 1);
-      slots.push({ scheduled: t, status: 'down', statusCode: null, rt: null, error: failing.error });
+      yield { scheduled: t, status: 'down', statusCode: null, rt: null, error: failing.error };
     } else {
       let rt = healthyLatency(rng, latency, t, dayFactor);
       if (slow && t >= slow.start && t < slow.end) rt = rng.int(900, 2600);
       const degraded = threshold !== null && rt > threshold;
-      slots.push({
+      yield {
         scheduled: t,
         status: degraded ? 'degraded' : 'up',
         statusCode: mon.body.type === 'http' ? 200 : null,
         rt,
         error: degraded ? `response time ${rt} ms exceeds ${threshold} ms` : null,
-      });
+      };
     }
     t += every;
   }
-  return slots;
 }
 
 /** When the backup pinged: about 02:05 every night, except the late night of the story. */
@@ -492,11 +493,10 @@ function lastPing(createdAt: number, now: number): number {
 }
 
 /** Heartbeat monitors: evaluated every minute (interval + grace since the last ping), plus the check a ping triggers. */
-function heartbeatSlots(mon: HistoryInput['monitors'][number], createdAt: number, now: number): Slot[] {
+function* heartbeatSlots(mon: HistoryInput['monitors'][number], createdAt: number, now: number): Generator<Slot> {
   const every = Math.min(mon.body.interval_seconds, 60) * 1000;
   const windowMs = (mon.body.interval_seconds + (mon.body.heartbeat_grace_seconds ?? 0)) * 1000;
   const ps = pings(createdAt, now);
-  const slots: Slot[] = [];
   let t = Math.ceil((createdAt - mon.offsetMs) / every) * every + mon.offsetMs;
   let pi = 0;
   let lastPingAt: number | null = null;
@@ -507,60 +507,69 @@ function heartbeatSlots(mon: HistoryInput['monitors'][number], createdAt: number
       pi += 1;
       // A ping to a monitor that is not up queues a check at once (fast recovery).
       if (down) {
-        slots.push({ scheduled: lastPingAt, status: 'up', statusCode: null, rt: null, error: null });
+        yield { scheduled: lastPingAt, status: 'up', statusCode: null, rt: null, error: null };
         down = false;
       }
     }
     if (lastPingAt !== null) {
       const age = t - lastPingAt;
       if (age <= windowMs) {
-        slots.push({ scheduled: t, status: 'up', statusCode: null, rt: null, error: null });
+        yield { scheduled: t, status: 'up', statusCode: null, rt: null, error: null };
       } else {
         down = true;
-        slots.push({
+        yield {
           scheduled: t,
           status: 'down',
           statusCode: null,
           rt: null,
           error: `no heartbeat for ${Math.floor(age / 1000)} s (expected every ${mon.body.interval_seconds} s + ${mon.body.heartbeat_grace_seconds ?? 0} s grace)`,
-        });
+        };
       }
     }
     t += every;
   }
-  return slots;
 }
 
-/** One row per UTC day from the creation day to today, as the rollup job computes it. */
-function dailyRollups(slots: Slot[], createdAt: number, now: number, outages: Interval[], maintenance: Interval[]): BackfillDaily[] {
-  const rows: BackfillDaily[] = [];
-  let i = 0;
-  for (let start = utcDay(utcDateOf(createdAt)).start; start <= now; start += DAY) {
-    const end = Math.min(start + DAY, now);
-    const counts = { up: 0, degraded: 0, down: 0 };
-    const times: number[] = [];
-    // By checked_at, like the rollup job.
-    while (i < slots.length && slots[i]!.checked! < start + DAY) {
-      const s = slots[i]!;
-      counts[s.status] += 1;
-      if (s.status !== 'down' && s.rt !== null) times.push(s.rt);
-      i += 1;
-    }
-    times.sort((a, b) => a - b);
-    const f = uptimeFigures({ window: { start, end }, monitoredFrom: createdAt, outages, maintenance });
-    rows.push({
-      date: utcDateOf(start),
-      checks: counts.up + counts.degraded + counts.down,
-      up_checks: counts.up,
-      degraded_checks: counts.degraded,
-      down_checks: counts.down,
-      monitored_seconds: Math.floor(f.monitoredMs / 1000),
-      downtime_seconds: Math.ceil(f.downtimeMs / 1000),
-      maintenance_seconds: Math.floor(f.maintenanceMs / 1000),
-      uptime: f.uptime,
-      avg_response_time_ms: times.length ? Math.round(times.reduce((a, b) => a + b, 0) / times.length) : null,
-      p95_response_time_ms: percentile95(times),
+/**
+ * Per UTC day (by checked_at, like the rollup job): check counts and response times, turned into
+ * one monitor_daily row per day from the creation day to today once the outages are known.
+ */
+class DayCounts {
+  private readonly first: number;
+  private readonly days: Array<{ up: number; degraded: number; down: number; times: number[] }> = [];
+
+  constructor(
+    private readonly createdAt: number,
+    private readonly now: number,
+  ) {
+    this.first = utcDay(utcDateOf(createdAt)).start;
+    for (let d = this.first; d <= now; d += DAY) this.days.push({ up: 0, degraded: 0, down: 0, times: [] });
+  }
+
+  add(s: Slot) {
+    const day = this.days[Math.floor((s.checked! - this.first) / DAY)]!;
+    day[s.status] += 1;
+    if (s.status !== 'down' && s.rt !== null) day.times.push(s.rt);
+  }
+
+  rollups(outages: Interval[], maintenance: Interval[]): BackfillDaily[] {
+    return this.days.map((c, i) => {
+      const start = this.first + i * DAY;
+      const f = uptimeFigures({ window: { start, end: Math.min(start + DAY, this.now) }, monitoredFrom: this.createdAt, outages, maintenance });
+      const times = c.times.sort((a, b) => a - b);
+      return {
+        date: utcDateOf(start),
+        checks: c.up + c.degraded + c.down,
+        up_checks: c.up,
+        degraded_checks: c.degraded,
+        down_checks: c.down,
+        monitored_seconds: Math.floor(f.monitoredMs / 1000),
+        downtime_seconds: Math.ceil(f.downtimeMs / 1000),
+        maintenance_seconds: Math.floor(f.maintenanceMs / 1000),
+        uptime: f.uptime,
+        avg_response_time_ms: times.length ? Math.round(times.reduce((a, b) => a + b, 0) / times.length) : null,
+        p95_response_time_ms: percentile95(times),
+      };
     });
   }
-  return rows;
 }

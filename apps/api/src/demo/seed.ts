@@ -38,9 +38,10 @@ export interface SeedOptions {
  * All or nothing: if a seeder fails, the demo user and team (and, by cascade, what the seeders
  * wrote) are removed again, so the next start seeds from scratch.
  */
-export async function seedDemo(db: Db, config: Config, seeders: DemoSeeder[], opts: SeedOptions) {
+export async function seedDemo(db: Db, config: Config, seeders: DemoSeeder[], opts: SeedOptions): Promise<{ created: boolean; timings: Array<[string, number]> }> {
+  const timings: Array<[string, number]> = [];
   const existing = await db.selectFrom('users').select('id').where('email', '=', DEMO_EMAIL).executeTakeFirst();
-  if (existing) return { created: false };
+  if (existing) return { created: false, timings };
   const now = opts.now ?? Date.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const { userId, teamId } = await db.transaction().execute(async (trx) => {
@@ -54,7 +55,11 @@ export async function seedDemo(db: Db, config: Config, seeders: DemoSeeder[], op
   const queues: MonitoringQueues = { checks: checksQueue(opts.redis, prefix), notify: new Queue(NOTIFY_QUEUE, { connection: opts.redis, prefix }) };
   const ctx: DemoContext = { db, config, userId, teamId, team: { id: teamId, role: 'owner', plan: 'business', ownerId: userId }, now, redis: opts.redis, queues };
   try {
-    for (const seed of seeders) await seed(ctx);
+    for (const seed of seeders) {
+      const started = performance.now();
+      await seed(ctx);
+      timings.push([seed.name, Math.round(performance.now() - started)]);
+    }
   } catch (err) {
     await db.deleteFrom('teams').where('id', '=', teamId).execute();
     await db.deleteFrom('users').where('id', '=', userId).execute();
@@ -62,5 +67,5 @@ export async function seedDemo(db: Db, config: Config, seeders: DemoSeeder[], op
   } finally {
     await Promise.allSettled([queues.checks.close(), queues.notify.close()]);
   }
-  return { created: true };
+  return { created: true, timings };
 }
