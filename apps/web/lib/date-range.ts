@@ -75,3 +75,42 @@ export function weekly<T extends { date: string; pageviews: number; visitors: nu
   }
   return [...out.values()];
 }
+
+type SeriesPoint = { date: string; pageviews: number; visitors: number };
+
+/** A chart point with the previous period's value at the same offset (null without comparison). */
+export interface ComparedPoint extends SeriesPoint {
+  previous_date: string | null;
+  previous_pageviews: number | null;
+  previous_visitors: number | null;
+}
+
+/**
+ * The chart's points: the current series (per day, or per week like weekly() when `byWeek`)
+ * with the previous period's series alongside. The API aligns the two point for point, so a
+ * week of the current period is compared with the sum of the previous series over the same
+ * offsets (not the previous period's own calendar weeks, which may split differently).
+ */
+export function comparedPoints(points: SeriesPoint[], previous: SeriesPoint[] | null, byWeek: boolean): ComparedPoint[] {
+  const groups: number[][] = [];
+  let week: string | null = null;
+  points.forEach((p, i) => {
+    const day = p.date.slice(0, 10);
+    const monday = byWeek ? addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7)) : null;
+    if (!byWeek || monday !== week || !groups.length) groups.push([]);
+    week = monday;
+    groups[groups.length - 1]!.push(i);
+  });
+  return groups.map((g) => {
+    const sum = (s: SeriesPoint[], k: 'pageviews' | 'visitors') => g.reduce((n, i) => n + s[i]![k], 0);
+    const prev = previous && g.every((i) => previous[i] !== undefined) ? previous : null;
+    return {
+      date: points[g[0]!]!.date,
+      pageviews: sum(points, 'pageviews'),
+      visitors: sum(points, 'visitors'),
+      previous_date: prev ? prev[g[0]!]!.date : null,
+      previous_pageviews: prev ? sum(prev, 'pageviews') : null,
+      previous_visitors: prev ? sum(prev, 'visitors') : null,
+    };
+  });
+}

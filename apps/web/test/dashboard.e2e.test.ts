@@ -442,6 +442,11 @@ describe('dashboard in a real browser', () => {
       .insertInto('pageviews_daily')
       .values(days.map((date, i) => ({ site_id: siteId, date, pageviews: 3000 + ((i * 37) % 900), events: 120, visitors: 1100 + ((i * 13) % 300), visits: 1400, bounces: 600, duration_ms: 1400 * 95_000 })))
       .execute();
+    // The year before (totals only), about 30% lower: the chart's previous-period line.
+    await db
+      .insertInto('pageviews_daily')
+      .values(days.map((date, i) => ({ site_id: siteId, date: new Date(Date.parse(date) - 366 * 86_400_000).toISOString().slice(0, 10), pageviews: 2000 + ((i * 53) % 700), events: 80, visitors: 750 + ((i * 17) % 250), visits: 950, bounces: 400, duration_ms: 950 * 90_000 })))
+      .execute();
     const dims: Record<string, string[]> = {
       page: Array.from({ length: 30 }, (_, k) => `/docs/page-${k}`),
       entry_page: Array.from({ length: 15 }, (_, k) => `/docs/page-${k}`),
@@ -498,7 +503,17 @@ describe('dashboard in a real browser', () => {
       await page.locator('[data-testid=breakdown-page] li button').first().waitFor();
       expect(await page.getByTestId('stat-pageviews').textContent()).toMatch(/^\d+(\.\d)?[kM]$/);
       await page.locator('.recharts-surface').first().waitFor();
+      // Compare (on by default): the previous year as a dashed line, over the same 53 weeks.
+      const dashed = page.locator('.previous-period path.recharts-line-curve');
+      await dashed.waitFor();
+      expect(await dashed.getAttribute('stroke-dasharray')).toBe('5 4');
+      expect(await page.getByTestId('chart-legend').textContent()).toContain('Previous period');
       await shoot(page, 'site-dashboard-year');
+      await page.getByLabel('Compare to previous period').uncheck();
+      await dashed.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('chart-legend').count()).toBe(0);
+      await page.getByLabel('Compare to previous period').check();
+      await dashed.waitFor();
       // Dark mode follows prefers-color-scheme when no theme was chosen.
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.reload();

@@ -159,6 +159,12 @@ export const StatsResponse = z.object({
   interval: z.enum(['hour', 'day']),
   timezone: z.string(),
   timeseries: z.array(TimeseriesPoint),
+  /**
+   * The previous period of the same length, point for point: `previous_timeseries[i]` is the
+   * hour or day at the same offset before `from` as `timeseries[i]` is after it (same length,
+   * same interval; `date` is the previous period's own date). The chart's comparison line.
+   */
+  previous_timeseries: z.array(TimeseriesPoint),
 });
 export type StatsResponse = z.infer<typeof StatsResponse>;
 

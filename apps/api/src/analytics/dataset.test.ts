@@ -250,6 +250,37 @@ describe('a generated dataset: exact figures from raw events', () => {
     expect(t2.change.pageviews).toBe(Math.round(((cur.pageviews - prev.pageviews) / prev.pageviews) * 1000) / 10);
   });
 
+  it('previous_timeseries: the previous period point for point, daily and hourly, filtered too', async () => {
+    const point = (date: string, filter?: (p: Planned) => boolean) => ({ date, pageviews: modelDay(date.slice(0, 10), filter).pageviews, visitors: modelDay(date.slice(0, 10), filter).visitors });
+    // 3 days from today: the previous 3 days are 02-28 (nothing), 03-01 and 03-02.
+    const s = await statsOf(TODAY, addDays(TODAY, 2));
+    expect(s.interval).toBe('day');
+    expect(s.timeseries.map((p: { date: string }) => p.date)).toEqual([TODAY, addDays(TODAY, 1), addDays(TODAY, 2)]);
+    expect(s.previous_timeseries).toEqual([{ date: '2026-02-28', pageviews: 0, visitors: 0 }, point(DAYS[0]!), point(DAYS[1]!)]);
+    // The series sums to the previous figures.
+    expect(s.previous_timeseries.reduce((n: number, p: { pageviews: number }) => n + p.pageviews, 0)).toBe(s.previous.pageviews);
+
+    const onPricing = (p: Planned) => p.path === '/pricing';
+    const f = await statsOf(TODAY, addDays(TODAY, 2), 'page:/pricing');
+    expect(f.previous_timeseries).toEqual([{ date: '2026-02-28', pageviews: 0, visitors: 0 }, point(DAYS[0]!, onPricing), point(DAYS[1]!, onPricing)]);
+
+    // Hourly (one day): yesterday's 24 hours, aligned with today's; its visits sit at 10:00 and 14:00.
+    const h = await statsOf(TODAY, TODAY);
+    expect(h.previous_timeseries).toHaveLength(24);
+    expect(h.previous_timeseries.map((p: { date: string }) => p.date)).toEqual(h.timeseries.map((p: { date: string }) => p.date.replace(TODAY, DAYS[1]!)));
+    const yesterday = PLAN.filter((p) => p.day === DAYS[1] && p.name === 'pageview');
+    const hourOf = (p: Planned) => new Date(p.ts).getUTCHours();
+    expect(h.previous_timeseries[10]).toEqual({ date: `${DAYS[1]} 10:00`, pageviews: yesterday.filter((p) => hourOf(p) === 10).length, visitors: 12 });
+    expect(h.previous_timeseries[14]).toEqual({ date: `${DAYS[1]} 14:00`, pageviews: 3, visitors: 3 });
+    expect(h.previous_timeseries.filter((p: { pageviews: number }) => p.pageviews > 0)).toHaveLength(2);
+
+    // Two days are hourly too: 48 points each.
+    const two = await statsOf(DAYS[1]!, TODAY);
+    expect([two.timeseries.length, two.previous_timeseries.length]).toEqual([48, 48]);
+    expect(two.previous_timeseries[0].date).toBe('2026-02-28 00:00');
+    expect(two.previous_timeseries[34]).toMatchObject({ date: `${DAYS[0]} 10:00`, visitors: 12 });
+  });
+
   it('hourly timeseries for a single day', async () => {
     const s = await statsOf(TODAY, TODAY);
     expect(s.interval).toBe('hour');

@@ -92,28 +92,32 @@ export async function stats(db: Db, site: StatsSite, from: string, to: string, f
   const prevFrom = addDays(from, -span);
   const prevTo = addDays(from, -1);
   const hourly = span <= 2;
-  const [cur, prev, hours] = await Promise.all([
+  const [cur, prev, hours, prevHours] = await Promise.all([
     dailyTotals(db, site, from, to, filters),
     dailyTotals(db, site, prevFrom, prevTo, filters),
     hourly ? hourlyFromRaw(db, rawScope(site, from, to, filters)) : null,
+    hourly ? hourlyFromRaw(db, rawScope(site, prevFrom, prevTo, filters)) : null,
   ]);
   const now = figures(cur);
   const before = figures(prev);
 
-  let timeseries: StatsResponse['timeseries'];
-  if (hours) {
-    const byHour = new Map(hours.map((h) => [h.hour, h]));
-    timeseries = dateRange(from, to).flatMap((d) =>
-      Array.from({ length: 24 }, (_, h) => {
-        const key = `${d} ${String(h).padStart(2, '0')}:00`;
-        const hit = byHour.get(key);
-        return { date: key, pageviews: hit?.pageviews ?? 0, visitors: hit?.visitors ?? 0 };
-      }),
-    );
-  } else {
-    const byDay = new Map(cur.map((d) => [d.day, d]));
-    timeseries = dateRange(from, to).map((d) => ({ date: d, pageviews: byDay.get(d)?.pageviews ?? 0, visitors: byDay.get(d)?.visitors ?? 0 }));
-  }
+  // Both periods span the same number of days, so their series have the same length.
+  const series = (start: string, end: string, days: DayTotals[], hrs: typeof hours): StatsResponse['timeseries'] => {
+    if (hrs) {
+      const byHour = new Map(hrs.map((h) => [h.hour, h]));
+      return dateRange(start, end).flatMap((d) =>
+        Array.from({ length: 24 }, (_, h) => {
+          const key = `${d} ${String(h).padStart(2, '0')}:00`;
+          const hit = byHour.get(key);
+          return { date: key, pageviews: hit?.pageviews ?? 0, visitors: hit?.visitors ?? 0 };
+        }),
+      );
+    }
+    const byDay = new Map(days.map((d) => [d.day, d]));
+    return dateRange(start, end).map((d) => ({ date: d, pageviews: byDay.get(d)?.pageviews ?? 0, visitors: byDay.get(d)?.visitors ?? 0 }));
+  };
+  const timeseries = series(from, to, cur, hours);
+  const previous_timeseries = series(prevFrom, prevTo, prev, prevHours);
 
   return {
     ...now,
@@ -130,6 +134,7 @@ export async function stats(db: Db, site: StatsSite, from: string, to: string, f
     interval: hourly ? 'hour' : 'day',
     timezone: site.timezone,
     timeseries,
+    previous_timeseries,
   };
 }
 

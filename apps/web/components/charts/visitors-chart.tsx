@@ -1,12 +1,9 @@
 'use client';
-import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ComparedPoint } from '../../lib/date-range';
 import { formatCompact } from '../../lib/format';
 
-export interface VisitorsPoint {
-  date: string;
-  pageviews: number;
-  visitors: number;
-}
+export type VisitorsPoint = ComparedPoint;
 
 function label(date: string, hourly: boolean) {
   if (hourly) return date.slice(11, 16);
@@ -14,8 +11,14 @@ function label(date: string, hourly: boolean) {
   return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
-/** Visitors or pageviews over time; loaded lazily so the rest of the dashboard paints first. */
-export default function VisitorsChart({ points, metric, hourly }: { points: VisitorsPoint[]; metric: 'visitors' | 'pageviews'; hourly: boolean }) {
+/**
+ * Visitors or pageviews over time, with the previous period as a dashed line when `compare`;
+ * loaded lazily so the rest of the dashboard paints first.
+ */
+export default function VisitorsChart({ points, metric, hourly, compare = false }: { points: VisitorsPoint[]; metric: 'visitors' | 'pageviews'; hourly: boolean; compare?: boolean }) {
+  const previousKey = metric === 'visitors' ? 'previous_visitors' : 'previous_pageviews';
+  const showPrevious = compare && points.some((p) => p[previousKey] !== null);
+  const previousLabel = (p: VisitorsPoint) => (p.previous_date ? `${metric}, ${hourly ? `${label(p.previous_date, false)} ${label(p.previous_date, true)}` : label(p.previous_date, false)}` : 'previous period');
   return (
     <ResponsiveContainer width="100%" height={260}>
       <AreaChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
@@ -25,9 +28,12 @@ export default function VisitorsChart({ points, metric, hourly }: { points: Visi
         <Tooltip
           contentStyle={{ background: 'var(--sp-surface)', border: '1px solid var(--sp-border)', borderRadius: 6, fontSize: 12 }}
           labelFormatter={(l) => label(String(l), hourly)}
-          formatter={(v) => [Number(v).toLocaleString(), metric]}
+          formatter={(v, name, item) => [Number(v).toLocaleString(), name === previousKey ? previousLabel(item.payload as VisitorsPoint) : metric]}
         />
         <Area type="monotone" dataKey={metric} stroke="var(--color-brand)" fill="var(--color-brand)" fillOpacity={0.15} strokeWidth={2} isAnimationActive={false} />
+        {showPrevious ? (
+          <Line type="monotone" dataKey={previousKey} className="previous-period" stroke="var(--sp-fg-muted)" strokeWidth={1.5} strokeDasharray="5 4" dot={false} activeDot={{ r: 3 }} isAnimationActive={false} />
+        ) : null}
       </AreaChart>
     </ResponsiveContainer>
   );

@@ -15,7 +15,7 @@ import { Tabs } from '@/components/ui/stat';
 import { ErrorState, Skeleton, SkeletonRows } from '@/components/ui/states';
 import { messageOf } from '@/lib/api/errors';
 import { downloadCsv, useRealtime, useSite, useSiteStats } from '@/lib/api/sites';
-import { filterParam, presetRange, rangeLabel, todayIn, weekly, type DateRange } from '@/lib/date-range';
+import { comparedPoints, filterParam, presetRange, rangeLabel, todayIn, type DateRange } from '@/lib/date-range';
 import { formatChange, formatCompact, formatDuration } from '@/lib/format';
 import { teamHref, useCurrentTeam } from '@/lib/team';
 
@@ -163,7 +163,19 @@ export default function SiteDashboardPage() {
           )}
         </div>
         <div className="p-4">
-          <div className="mb-2 flex justify-end">
+          <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
+            {compare ? (
+              <p className="flex items-center gap-3 text-xs text-fg-muted" data-testid="chart-legend">
+                <span className="flex items-center gap-1.5 whitespace-nowrap">
+                  <span aria-hidden className="inline-block h-0.5 w-4 bg-brand" /> This period
+                </span>
+                <span className="flex items-center gap-1.5 whitespace-nowrap">
+                  <span aria-hidden className="inline-block w-4 border-t-[1.5px] border-dashed border-fg-muted" /> Previous period
+                </span>
+              </p>
+            ) : (
+              <span />
+            )}
             <Tabs
               label="Chart metric"
               value={metric}
@@ -175,7 +187,7 @@ export default function SiteDashboardPage() {
             />
           </div>
           {s ? (
-            <VisitorsChart points={s.interval === 'day' && s.timeseries.length > 120 ? weekly(s.timeseries) : s.timeseries} metric={metric} hourly={s.interval === 'hour'} />
+            <VisitorsChart points={comparedPoints(s.timeseries, s.previous_timeseries, s.interval === 'day' && s.timeseries.length > 120)} metric={metric} hourly={s.interval === 'hour'} compare={compare} />
           ) : (
             <Skeleton className="h-[260px] w-full" />
           )}
