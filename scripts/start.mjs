@@ -5,15 +5,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+const webPort = process.env.WEB_PORT || '3000';
+const apiPort = process.env.API_PORT || '4000';
 const env = {
   NODE_ENV: 'development',
   // The demo monitors check local targets; a real deployment leaves this false.
   OUTBOUND_ALLOW_PRIVATE: 'true',
+  // Other ports than 3000/4000 (WEB_PORT, API_PORT): links, heartbeat URLs, the tracker snippet
+  // and the dashboard's calls to the API follow them.
+  PUBLIC_URL: `http://localhost:${webPort}`,
+  API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`,
   ...process.env,
 };
-const webPort = env.WEB_PORT ?? '3000';
-const apiPort = env.API_PORT ?? '4000';
-const dashboard = (env.PUBLIC_URL ?? `http://localhost:${webPort}`).replace(/\/$/, '');
+const dashboard = (env.PUBLIC_URL || `http://localhost:${webPort}`).replace(/\/$/, '');
 
 // Next.js builds and serves in production mode only (a development NODE_ENV breaks prerendering).
 const webEnv = { ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };

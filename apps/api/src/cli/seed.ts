@@ -5,7 +5,7 @@ import { DEMO_EMAIL, seedDemo } from '../demo/seed';
 import { demoSeeders } from '../demo/seeders';
 
 const config = loadConfigOrExit();
-const db = createDb(config.databaseUrl, { connectionLimit: 2 });
+const db = createDb(config.databaseUrl, { connectionLimit: 4 });
 // Monitors are scheduled in Redis and status pages cached there, like through the API.
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 5_000, lazyConnect: true });
 const started = Date.now();

@@ -282,6 +282,7 @@ describe('demo seed against the real API', () => {
       await expect(seedDemo(other.db, other.config, [demoSeeders[0]!, boom], { redis: r })).rejects.toThrow('boom');
       expect(await other.db.selectFrom('users').select('id').execute()).toEqual([]);
       expect(await other.db.selectFrom('monitors').select('id').execute()).toEqual([]);
+      expect(await other.db.selectFrom('pageviews_raw').select('site_id').limit(1).execute()).toEqual([]);
       expect(await seedDemo(other.db, other.config, [], { redis: r })).toEqual({ created: true, timings: [] });
     } finally {
       r.disconnect();

@@ -26,6 +26,8 @@ export interface DemoContext {
 }
 
 export type DemoSeeder = (ctx: DemoContext) => Promise<void>;
+/** One step of the seed: a seeder, or independent seeders that run concurrently. */
+export type DemoStep = DemoSeeder | DemoSeeder[];
 
 export interface SeedOptions {
   redis: Redis;
@@ -34,11 +36,12 @@ export interface SeedOptions {
 
 /**
  * Demo data for `pnpm start`: a user, a team on the business plan, and whatever each capability
- * adds through its own seeder. Idempotent: an existing demo user means nothing is seeded again.
- * All or nothing: if a seeder fails, the demo user and team (and, by cascade, what the seeders
- * wrote) are removed again, so the next start seeds from scratch.
+ * adds through its own seeder (steps in order, the seeders of one step concurrently). Idempotent:
+ * an existing demo user means nothing is seeded again. All or nothing: if a seeder fails, the
+ * demo user and team (and, by cascade, what the seeders wrote) are removed again, so the next
+ * start seeds from scratch.
  */
-export async function seedDemo(db: Db, config: Config, seeders: DemoSeeder[], opts: SeedOptions): Promise<{ created: boolean; timings: Array<[string, number]> }> {
+export async function seedDemo(db: Db, config: Config, steps: DemoStep[], opts: SeedOptions): Promise<{ created: boolean; timings: Array<[string, number]> }> {
   const timings: Array<[string, number]> = [];
   const existing = await db.selectFrom('users').select('id').where('email', '=', DEMO_EMAIL).executeTakeFirst();
   if (existing) return { created: false, timings };
@@ -55,12 +58,21 @@ export async function seedDemo(db: Db, config: Config, seeders: DemoSeeder[], op
   const queues: MonitoringQueues = { checks: checksQueue(opts.redis, prefix), notify: new Queue(NOTIFY_QUEUE, { connection: opts.redis, prefix }) };
   const ctx: DemoContext = { db, config, userId, teamId, team: { id: teamId, role: 'owner', plan: 'business', ownerId: userId }, now, redis: opts.redis, queues };
   try {
-    for (const seed of seeders) {
-      const started = performance.now();
-      await seed(ctx);
-      timings.push([seed.name, Math.round(performance.now() - started)]);
+    for (const step of steps) {
+      const results = await Promise.allSettled(
+        (Array.isArray(step) ? step : [step]).map(async (seed) => {
+          const started = performance.now();
+          await seed(ctx);
+          timings.push([seed.name, Math.round(performance.now() - started)]);
+        }),
+      );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
   } catch (err) {
+    // Raw pageviews have no foreign key to their site: they go first, the rest by cascade.
+    const sites = await db.selectFrom('sites').select('id').where('team_id', '=', teamId).execute();
+    if (sites.length) await db.deleteFrom('pageviews_raw').where('site_id', 'in', sites.map((x) => x.id)).execute();
     await db.deleteFrom('teams').where('id', '=', teamId).execute();
     await db.deleteFrom('users').where('id', '=', userId).execute();
     throw err;

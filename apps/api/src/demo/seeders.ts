@@ -1,7 +1,10 @@
 import { seedAnalytics } from './analytics';
 import { seedMonitoring } from './monitoring';
-import type { DemoSeeder } from './seed';
+import type { DemoStep } from './seed';
 import { seedStatusPage } from './status-page';
 
-/** Each capability's demo data, run in order after the demo user and team exist. */
-export const demoSeeders: DemoSeeder[] = [seedMonitoring, seedStatusPage, seedAnalytics];
+/**
+ * Each capability's demo data, after the demo user and team exist: monitoring and analytics are
+ * independent and run side by side; the status page shows the monitors, so it comes after.
+ */
+export const demoSeeders: DemoStep[] = [[seedMonitoring, seedAnalytics], seedStatusPage];
