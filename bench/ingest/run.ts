@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -22,7 +23,10 @@ const autocannon = require('autocannon') as (opts: object) => Promise<Autocannon
 const { Redis } = require('ioredis') as typeof import('ioredis');
 
 interface AutocannonResult {
+  /** Seconds the load ran: from autocannon's 'start' (after it has built its request buffers) to the end. */
   duration: number;
+  /** autocannon's own figure (includes building the requests): how events/s was computed before. */
+  autocannonDuration: number;
   requests: { average: number; total: number };
   latency: { p50: number; p99: number; p97_5: number; average: number; max: number };
   '2xx': number;
@@ -51,8 +55,10 @@ const prefix = `spbench:${randomBytes(4).toString('hex')}`;
 
 const children: ChildProcess[] = [];
 function child(file: string): Promise<{ proc: ChildProcess; port: number }> {
-  // BENCH_PROFILE=dir writes a V8 CPU profile of the API process there.
-  const prof = process.env.BENCH_PROFILE && file.includes('api-server') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // BENCH_PROFILE=dir writes V8 CPU profiles of the API and the drainer there (CPU.<date>.<pid>…,
+  // the pids are printed).
+  const prof =
+    process.env.BENCH_PROFILE && !file.includes('bare-server') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const proc = spawn(process.execPath, [...prof, '--import', 'tsx', file], {
     cwd: root,
     env: {
@@ -70,6 +76,7 @@ function child(file: string): Promise<{ proc: ChildProcess; port: number }> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(proc);
+  if (prof.length) console.log(`profiling ${file} (pid ${proc.pid})`);
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (b: Buffer) => {
@@ -133,8 +140,67 @@ function requests(code: string) {
   });
 }
 
-async function load(port: number, title: string, reqs: object[], seconds: number) {
-  return autocannon({ url: `http://127.0.0.1:${port}`, connections, pipelining: 1, duration: seconds, requests: reqs, title });
+/**
+ * One load. events/s is 2xx / the time the load actually ran: autocannon's own `duration`
+ * starts before it builds each connection's request buffers (100 connections x 2,000 requests,
+ * ~2.3 s here, during which nothing is sent), which made every rate ~20% low for both targets.
+ */
+async function load(port: number, title: string, reqs: object[], seconds: number, cpu?: { pids: Pids; into: CpuSnap }): Promise<AutocannonResult> {
+  let started = Date.now();
+  let before: CpuSnap = {};
+  const run = autocannon({ url: `http://127.0.0.1:${port}`, connections, pipelining: 1, duration: seconds, requests: reqs, title }) as Promise<AutocannonResult> & {
+    on(event: 'start', fn: () => void): void;
+  };
+  run.on('start', () => {
+    started = Date.now();
+    if (cpu) before = cpuSnap(cpu.pids);
+  });
+  const r = await run;
+  if (cpu) addCpu(cpu.into, before, cpuSnap(cpu.pids));
+  return { ...r, duration: (Date.now() - started) / 1000, autocannonDuration: r.duration };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc; 0 when it cannot be read. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+function pidOf(comm: string): number | undefined {
+  try {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm) return Number(d);
+      } catch {
+        // gone
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return undefined;
+}
+
+/** Who used the 2 cores while a target was loaded: cores busy per process (CPU s / wall s). */
+type CpuSnap = Record<string, number>;
+type Pids = Record<string, number | undefined>;
+function cpuSnap(pids: Pids): CpuSnap {
+  const snap: CpuSnap = { load_generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
+  for (const [name, pid] of Object.entries(pids)) snap[name] = cpuSeconds(pid);
+  return snap;
+}
+function addCpu(into: CpuSnap, a: CpuSnap, b: CpuSnap) {
+  for (const k of Object.keys(b)) into[k] = (into[k] ?? 0) + (b[k]! - (a[k] ?? 0));
+}
+function coresBusy(cpu: CpuSnap, seconds: number) {
+  return Object.fromEntries(Object.entries(cpu).filter(([, v]) => v > 0).map(([k, v]) => [k, Math.round((v / seconds) * 100) / 100]));
 }
 
 const count2xx = (r: AutocannonResult) => r['2xx'];
@@ -144,6 +210,7 @@ function combine(rs: AutocannonResult[]): AutocannonResult {
   for (const r of rs) for (const [k, v] of Object.entries(r.statusCodeStats ?? {})) stats[k] = { count: (stats[k]?.count ?? 0) + v.count };
   return {
     duration: rs.reduce((n, r) => n + r.duration, 0),
+    autocannonDuration: rs.reduce((n, r) => n + r.autocannonDuration, 0),
     requests: { average: 0, total: rs.reduce((n, r) => n + r.requests.total, 0) },
     latency: {
       p50: Math.max(...rs.map((r) => r.latency.p50)),
@@ -197,9 +264,12 @@ async function main() {
     const acceptedBefore = await acceptedByServer(api.port);
     const bs: AutocannonResult[] = [];
     const as: AutocannonResult[] = [];
+    const pids = { api: api.proc.pid, bare: bare.proc.pid, drain_worker: worker.proc.pid, mariadb: pidOf('mariadbd') ?? pidOf('mysqld'), redis: pidOf('redis-server') };
+    const bareCpu: CpuSnap = {};
+    const apiCpu: CpuSnap = {};
     for (let r = 0; r < rounds; r++) {
-      bs.push(await load(bare.port, 'bare', reqs, duration / rounds));
-      as.push(await load(api.port, 'collect', reqs, duration / rounds));
+      bs.push(await load(bare.port, 'bare', reqs, duration / rounds, { pids, into: bareCpu }));
+      as.push(await load(api.port, 'collect', reqs, duration / rounds, { pids, into: apiCpu }));
     }
     const b = combine(bs);
     const a = combine(as);
@@ -223,6 +293,9 @@ async function main() {
       bare: { events_per_s: Math.round(bareRps), p50_ms: b.latency.p50, p99_ms: b.latency.p99, status: statusSummary(b), errors: b.errors + b.timeouts },
       collect: { events_per_s: Math.round(apiRps), p50_ms: a.latency.p50, p99_ms: a.latency.p99, status: statusSummary(a), errors: a.errors + a.timeouts },
       ratio_vs_bare: Math.round((apiRps / bareRps) * 1000) / 1000,
+      // The same counts over autocannon's own duration (which includes its ~2 s of request
+      // building per round): how runs before 2026-11-29 computed events/s.
+      old_formula: { bare: Math.round(count2xx(b) / b.autocannonDuration), collect: Math.round(count2xx(a) / a.autocannonDuration) },
       responses_202_received: count2xx(a),
       accepted_by_server: accepted,
       rows_in_pageviews_raw: rows,
@@ -231,6 +304,11 @@ async function main() {
       drain_after_load_s: Math.round(drainSeconds * 10) / 10,
       drained_fully: drained,
       load_average_1m: Math.round(os.loadavg()[0]! * 10) / 10,
+      // Cores each process kept busy while the target was loaded (of 2), and the API's CPU per event.
+      cores_busy_during_bare: coresBusy(bareCpu, bs.reduce((n, r) => n + r.duration, 0)),
+      cores_busy_during_collect: coresBusy(apiCpu, as.reduce((n, r) => n + r.duration, 0)),
+      api_cpu_us_per_event: Math.round(((apiCpu.api ?? 0) / Math.max(1, count2xx(a))) * 1e6),
+      bare_cpu_us_per_event: Math.round(((bareCpu.bare ?? 0) / Math.max(1, count2xx(b))) * 1e6),
     };
     console.log(JSON.stringify(result, null, 2));
     console.log(
