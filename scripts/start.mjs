@@ -66,7 +66,7 @@ function buildReason() {
 run('pnpm', ['db:migrate']);
 const reason = buildReason();
 if (reason) {
-  console.log(`› building the dashboard (${reason}; REBUILD=1 forces it)`);
+  console.log(`› building the dashboard (${reason === 'REBUILD=1' ? reason : `${reason}; REBUILD=1 forces a rebuild`})`);
   run('pnpm', ['-r', '--if-present', 'build'], webEnv);
 }
 // After the build, so the seeded history ends moments before the worker's first real checks.
@@ -74,7 +74,8 @@ run('pnpm', ['db:seed']);
 
 mkdirSync('.logs', { recursive: true });
 let stopping = false;
-const children = ['api', 'worker', 'web'].map((name) => {
+const children = [];
+function start(name) {
   // Each in its own process group: stopping signals the whole group (pnpm → sh → node).
   const child = spawn('pnpm', [`start:${name}`], { env: name === 'web' ? webEnv : env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log = createWriteStream(`.logs/${name}.log`, { flags: 'a' });
@@ -87,8 +88,8 @@ const children = ['api', 'worker', 'web'].map((name) => {
       stop(1);
     }
   });
-  return child;
-});
+  children.push(child);
+}
 
 async function waitFor(url, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
@@ -135,14 +136,20 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 process.on('SIGHUP', () => stop(0));
 
-const [apiUp, webUp] = await Promise.all([
-  waitFor(`http://127.0.0.1:${apiPort}/api/ready`),
-  waitFor(`http://127.0.0.1:${webPort}/login`),
-]);
+// The worker last: the checks due at start (the demo monitors check the API and the dashboard)
+// would otherwise fail against servers that are still starting.
+start('api');
+start('web');
+const [apiUp, webUp] = await Promise.all([waitFor(`http://127.0.0.1:${apiPort}/api/ready`), waitFor(`http://127.0.0.1:${webPort}/login`)]);
+let workerUp = false;
+if (apiUp && webUp && !stopping) {
+  start('worker');
+  workerUp = await waitFor(`http://127.0.0.1:${env.WORKER_PORT || '4001'}/ready`);
+}
 if (stopping) {
   // Already shutting down (a child exited or Ctrl-C).
-} else if (!apiUp || !webUp) {
-  console.error(`✗ ${apiUp ? 'web' : 'api'} did not become ready; see .logs/`);
+} else if (!apiUp || !webUp || !workerUp) {
+  console.error(`✗ ${!apiUp ? 'api' : !webUp ? 'web' : 'worker'} did not become ready; see .logs/`);
   stop(1);
 } else {
   console.log(`
