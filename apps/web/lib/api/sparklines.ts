@@ -51,11 +51,11 @@ export function loadSparkline(teamId: number, monitorId: number): Promise<Sparkl
 }
 
 /**
- * The sparkline of one row, loaded once `enabled` (the row is visible). It is fetched again, in
- * the same batches, when the list's 5 s poll shows a newer check for the monitor.
+ * The sparkline of one visible row. It is fetched again, in the same batches, when the list's
+ * 5 s poll shows a newer check for the monitor (`lastCheckedAt` changes).
  */
-export function useSparkline(teamId: number, monitorId: number, lastCheckedAt: string | null, enabled: boolean) {
-  const swr = useSWR(enabled ? ['sparkline', teamId, monitorId] : null, () => loadSparkline(teamId, monitorId), {
+export function useSparkline(teamId: number, monitorId: number, lastCheckedAt: string) {
+  const swr = useSWR(['sparkline', teamId, monitorId], () => loadSparkline(teamId, monitorId), {
     revalidateOnFocus: false,
     revalidateOnReconnect: false,
   });
@@ -64,7 +64,7 @@ export function useSparkline(teamId: number, monitorId: number, lastCheckedAt: s
   useEffect(() => {
     if (seen.current === lastCheckedAt) return;
     seen.current = lastCheckedAt;
-    if (enabled) void mutate();
-  }, [lastCheckedAt, enabled, mutate]);
+    void mutate();
+  }, [lastCheckedAt, mutate]);
   return swr;
 }
