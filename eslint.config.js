@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.next/**', '**/dist/**', '**/next-env.d.ts', 'test-results.json'] },
+  { ignores: ['**/node_modules/**', '**/.next/**', '**/.next-*/**', '**/dist/**', '**/next-env.d.ts', 'test-results.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

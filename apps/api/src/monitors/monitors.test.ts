@@ -326,11 +326,19 @@ describe('heartbeat', () => {
     expect(row.last_heartbeat_at).toBeInstanceOf(Date);
     const withBody = await inject({ method: 'POST', url: `/api/heartbeat/${token}`, headers: { 'content-type': 'text/plain' }, payload: 'done in 3s' });
     expect(withBody.statusCode).toBe(200);
+    // a cron line's plain `curl URL` is a GET
+    await t.db.updateTable('monitors').set({ last_heartbeat_at: null }).where('id', '=', hb.id).execute();
+    const viaGet = await inject({ method: 'GET', url: `/api/heartbeat/${token}` });
+    expect(viaGet.statusCode).toBe(200);
+    expect(viaGet.json()).toEqual({ ok: true, monitor_id: hb.id });
+    expect((await t.db.selectFrom('monitors').select('last_heartbeat_at').where('id', '=', hb.id).executeTakeFirstOrThrow()).last_heartbeat_at).toBeInstanceOf(Date);
     const before = await databaseFingerprint(t.db);
     for (const bad of ['0'.repeat(32), 'not-a-token', `${token}x`]) {
-      const res = await inject({ method: 'POST', url: `/api/heartbeat/${bad}` });
-      expect(res.statusCode).toBe(404);
-      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      for (const method of ['POST', 'GET'] as const) {
+        const res = await inject({ method, url: `/api/heartbeat/${bad}` });
+        expect(res.statusCode).toBe(404);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+      }
     }
     expect(await databaseFingerprint(t.db)).toEqual(before);
   });
