@@ -113,6 +113,21 @@ describe('collect: accepted events', () => {
   });
 });
 
+describe('collect: its own context (ADR 0035)', () => {
+  it('is timed in the request histogram, listed as public, documented, and keeps its headers', async () => {
+    const res = await collect(t.app, ok());
+    expect(res.statusCode).toBe(202);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/^sentrypulse_http_request_duration_seconds_count\{method="POST",route="\/api\/analytics\/collect",status_code="202"\} [1-9]/m);
+    expect(t.app.routeCatalog).toContainEqual({ method: 'POST', url: '/api/analytics/collect', permission: undefined, public: true });
+    const doc = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(Object.keys(doc.json().paths)).toContain('/api/analytics/collect');
+    expect(Object.keys(doc.json().paths)).toContain('/tracker.js');
+  });
+});
+
 describe('collect: the client IP', () => {
   it('ignores X-Forwarded-For when the request did not come through a trusted proxy', async () => {
     const direct = await createTestApp({ TRUST_PROXY: 'false' });

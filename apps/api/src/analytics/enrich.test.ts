@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deviceClass, InputError, parsePageUrl, parseUserAgent, referrerSource } from './enrich';
 import { csvCell, toCsv } from './stats';
@@ -49,6 +50,28 @@ describe('page URL', () => {
     expect(parsePageUrl(`https://example.com/${'a'.repeat(3_000)}`, 'example.com', 2_000).pathname).toHaveLength(2_000);
   });
 
+  it('answers from its cache only for the domain and cap it computed the entry for', () => {
+    const url = 'https://shop.example.com/cart?utm_source=x';
+    expect(parsePageUrl(url, 'example.com', 2_000)).toMatchObject({ hostname: 'shop.example.com', pathname: '/cart', utm_source: 'x' });
+    expect(parsePageUrl(url, 'example.com', 2_000)).toMatchObject({ pathname: '/cart' });
+    expect(parsePageUrl(url, 'shop.example.com', 2_000)).toMatchObject({ hostname: 'shop.example.com' });
+    expect(() => parsePageUrl(url, 'other.org', 2_000)).toThrow(InputError);
+    expect(parsePageUrl(url, 'example.com', 3).pathname).toBe('/ca');
+    // A cached answer is shared: it cannot be changed by whoever receives it.
+    expect(Object.isFrozen(parsePageUrl(url, 'example.com', 2_000))).toBe(true);
+    // Refused URLs are refused every time (never cached).
+    expect(() => parsePageUrl('javascript:alert(1)', 'example.com', 2_000)).toThrow(InputError);
+    expect(() => parsePageUrl('javascript:alert(1)', 'example.com', 2_000)).toThrow(InputError);
+  });
+
+  it('computes a cached referrer again for another site', () => {
+    expect(referrerSource('https://blog.example.com/post', 'example.com', 2_000)).toBe('');
+    expect(referrerSource('https://blog.example.com/post', 'other.org', 2_000)).toBe('blog.example.com');
+    expect(referrerSource('https://blog.example.com/post', 'example.com', 2_000)).toBe('');
+    expect(() => referrerSource('javascript:alert(1)', 'example.com', 2_000)).toThrow(InputError);
+    expect(() => referrerSource('javascript:alert(1)', 'example.com', 2_000)).toThrow(InputError);
+  });
+
   it.each(['javascript:alert(1)', 'data:text/html,x', 'ftp://example.com/', 'https://evil.com/', 'https://notexample.com/', '/relative'])(
     'refuses %s',
     (url) => {
@@ -83,6 +106,18 @@ describe('visitor id', () => {
     expect(visitorId(salt, 2, '1.2.3.4', 'ua')).not.toBe(id);
     expect(visitorId(salt, 1, '1.2.3.5', 'ua')).not.toBe(id);
     expect(visitorId(salt, 1, '1.2.3.4', 'ua2')).not.toBe(id);
+  });
+
+  it('is the first 8 bytes of SHA-256(salt ‖ \\0 site \\0 IP \\0 UA), UTF-8, whatever the UA holds', () => {
+    const reference = (salt: Buffer, site: number, ip: string, ua: string) =>
+      createHash('sha256').update(salt).update(`\0${site}\0${ip}\0${ua}`).digest('hex').slice(0, 16);
+    const salts = [Buffer.alloc(32, 1), Buffer.alloc(32, 0xfe)];
+    const uas = [UA.chromeWindows, '', 'Mozilla/5.0 ü € 😀 中文', 'lone \ud800 surrogate', 'x'.repeat(1_000), '€'.repeat(1_000), 'y'.repeat(5_000)];
+    for (const salt of salts) {
+      for (const ua of uas) {
+        for (const ip of ['203.0.113.9', '2001:db8::1']) expect(visitorId(salt, 42, ip, ua)).toBe(reference(salt, 42, ip, ua));
+      }
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { findSiteByTrackingCode, type CollectSite } from '@sentrypulse/db';
 import { ingestStreamKey } from '@sentrypulse/shared';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
@@ -8,7 +8,6 @@ import maxmind, { type CountryResponse, type Reader } from 'maxmind';
 import { createRequire } from 'node:module';
 import { IngestBuffer } from './buffer';
 import { CollectLimiter } from './limiter';
-import { trackerRoute } from './tracker';
 import { Salts } from './visitor';
 
 type GeoRecord = CountryResponse & { country_code?: string };
@@ -20,6 +19,8 @@ export interface AnalyticsState {
   /** Overridable in tests (salt rotation); everything time-dependent in collect reads it. */
   clock: () => number;
   countryOf(ip: string): string;
+  /** `req.ip` (X-Forwarded-For only from TRUST_PROXY, ADR 0052), memoised per socket address and header. */
+  clientIp(req: FastifyRequest): string;
   /** Tracking code → site, cached briefly (misses too) so floods of bad codes skip MySQL. */
   site(code: string): CollectSite | null | Promise<CollectSite | null>;
   forgetSite(code: string): void;
@@ -35,8 +36,8 @@ const SITE_TTL_MS = 30_000;
 
 /**
  * Ingest state shared by the collect route: buffer, limiter, salts, GeoIP reader, site cache.
- * Registered at the root so its onClose (flush) runs before the pools close, and so the
- * /tracker.js route sits outside the /api prefix.
+ * Registered at the root (after the pools, so its onClose flush runs before they close), where
+ * both the collect context and the main context see it. /tracker.js is `trackerRoute`.
  */
 export const analyticsPlugin = fp(async (app: FastifyInstance) => {
   const config = app.config;
@@ -53,6 +54,19 @@ export const analyticsPlugin = fp(async (app: FastifyInstance) => {
   );
 
   const sites = new LRUCache<string, { site: CollectSite | null }>({ max: 20_000, ttl: SITE_TTL_MS });
+  // Per-event lookups that repeat: an IP's country (a visitor sends several events) and the
+  // trusted-proxy walk over X-Forwarded-For (same socket address and header, same answer).
+  const countries = new LRUCache<string, string>({ max: 50_000 });
+  const clientIps = new LRUCache<string, string>({ max: 50_000 });
+  const lookupCountry = (ip: string): string => {
+    try {
+      const r = geo.get(ip);
+      const code = r?.country_code ?? r?.country?.iso_code ?? '';
+      return /^[A-Z]{2}$/.test(code) ? code : '';
+    } catch {
+      return '';
+    }
+  };
   const loading = new Map<string, Promise<CollectSite | null>>();
 
   const state: AnalyticsState = {
@@ -61,13 +75,25 @@ export const analyticsPlugin = fp(async (app: FastifyInstance) => {
     salts: new Salts(redis, config.redisPrefix),
     clock: Date.now,
     countryOf(ip) {
-      try {
-        const r = geo.get(ip);
-        const code = r?.country_code ?? r?.country?.iso_code ?? '';
-        return /^[A-Z]{2}$/.test(code) ? code : '';
-      } catch {
-        return '';
+      let code = countries.get(ip);
+      if (code === undefined) {
+        code = lookupCountry(ip);
+        countries.set(ip, code);
       }
+      return code;
+    },
+    clientIp(req) {
+      // Fastify's req.ip is a function of exactly these two values and the app's trust setting.
+      const xff = req.raw.headers['x-forwarded-for'];
+      const remote = req.raw.socket?.remoteAddress;
+      if (typeof xff !== 'string' || xff.length > 512 || remote === undefined) return req.ip;
+      const key = `${remote} ${xff}`;
+      let ip = clientIps.get(key);
+      if (ip === undefined) {
+        ip = req.ip;
+        clientIps.set(key, ip);
+      }
+      return ip;
     },
     site(code) {
       const hit = sites.get(code);
@@ -89,8 +115,6 @@ export const analyticsPlugin = fp(async (app: FastifyInstance) => {
     },
   };
   app.decorate('analytics', state);
-
-  await app.register(trackerRoute);
 
   app.addHook('onClose', async () => {
     state.limiter.close();

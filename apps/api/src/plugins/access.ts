@@ -12,13 +12,6 @@ function bearerToken(req: FastifyRequest): string | null {
   return match ? match[1]! : null;
 }
 
-/**
- * Secure by default: every route needs a valid access token unless it says `public: true`.
- * Team-scoped routes (`permission` in their config) also load the caller's membership of
- * `:teamId` once and check the permission table. A team the caller does not belong to answers
- * 404, exactly like one that does not exist. Runs at onRequest, before the body is parsed, so
- * strangers cannot probe validation of other teams' routes.
- */
 export interface RouteEntry {
   method: string;
   url: string;
@@ -26,12 +19,13 @@ export interface RouteEntry {
   public: boolean;
 }
 
-export const accessPlugin = fp(async (app: FastifyInstance) => {
-  app.decorateRequest('userId', null);
-  app.decorateRequest('team', null);
-
-  // A catalogue of every route and what it requires, so tests can sweep the permission table
-  // route by route (including routes added later) instead of trusting each route's author.
+/**
+ * The catalogue of every route and what it requires, so tests can sweep the permission table
+ * route by route (including routes added later) instead of trusting each route's author.
+ * Registered at the root, before any route, so it also sees the collect endpoint, which lives
+ * in a context of its own without the access hook (ADR 0035).
+ */
+export const routeCatalogPlugin = fp(async (app: FastifyInstance) => {
   const catalog: RouteEntry[] = [];
   app.decorate('routeCatalog', catalog);
   app.addHook('onRoute', (route) => {
@@ -41,6 +35,18 @@ export const accessPlugin = fp(async (app: FastifyInstance) => {
       catalog.push({ method, url: route.url, permission: route.config?.permission, public: route.config?.public === true });
     }
   });
+});
+
+/**
+ * Secure by default: every route needs a valid access token unless it says `public: true`.
+ * Team-scoped routes (`permission` in their config) also load the caller's membership of
+ * `:teamId` once and check the permission table. A team the caller does not belong to answers
+ * 404, exactly like one that does not exist. Runs at onRequest, before the body is parsed, so
+ * strangers cannot probe validation of other teams' routes.
+ */
+export const accessPlugin = fp(async (app: FastifyInstance) => {
+  app.decorateRequest('userId', null);
+  app.decorateRequest('team', null);
 
   app.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config;

@@ -4,8 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 
-/** OpenAPI 3 generated from the same zod schemas the routes validate with. */
-export const docsPlugin = fp(async (app: FastifyInstance) => {
+/**
+ * OpenAPI 3 generated from the same zod schemas the routes validate with. The generator
+ * (its onRoute hook) is registered at the root before any route, so it also documents the
+ * collect endpoint, which has a context of its own (ADR 0035); the UI is `docsPlugin`.
+ */
+export const openApiPlugin = fp(async (app: FastifyInstance) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -19,6 +23,10 @@ export const docsPlugin = fp(async (app: FastifyInstance) => {
     },
     transform: jsonSchemaTransform,
   });
+});
+
+/** Swagger UI at /api/docs and the document at /api/openapi.json (in the API's main context). */
+export const docsPlugin = fp(async (app: FastifyInstance) => {
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true } });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 });

@@ -56,10 +56,11 @@ export function createApiMetrics(): ApiMetrics {
 }
 
 /**
- * Decorates `app.metrics`, times every request into `sentrypulse_http_request_duration_seconds`
- * by route template (never the raw URL, which would make a series per monitor id) and serves
- * `GET /metrics` outside the /api prefix: nginx answers 404 for it, Prometheus scrapes the api
- * on the internal network (docs/operations.md).
+ * Decorates `app.metrics` and times every request into `sentrypulse_http_request_duration_seconds`
+ * by route template (never the raw URL, which would make a series per monitor id). Registered at
+ * the root, so it times the collect endpoint's own context too (ADR 0035). The hooks take a
+ * callback rather than returning a promise: they run on every request, and a promise per hook
+ * per request is measurable at ingest rates.
  */
 export const metricsPlugin = fp(async (app: FastifyInstance) => {
   const metrics = createApiMetrics();
@@ -73,17 +74,26 @@ export const metricsPlugin = fp(async (app: FastifyInstance) => {
     buckets: HTTP_BUCKETS,
   });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     req.metricsStart = process.hrtime.bigint();
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.metricsStart === undefined) return;
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url;
-    if (route === '/metrics') return;
-    const seconds = Number(process.hrtime.bigint() - req.metricsStart) / 1e9;
-    duration.observe({ method: req.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) }, seconds);
+    if (req.metricsStart !== undefined && route !== '/metrics') {
+      const seconds = Number(process.hrtime.bigint() - req.metricsStart) / 1e9;
+      duration.observe({ method: req.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) }, seconds);
+    }
+    done();
   });
+});
 
+/**
+ * `GET /metrics` outside the /api prefix: nginx answers 404 for it, Prometheus scrapes the api
+ * on the internal network (docs/operations.md). In the API's main context (security headers).
+ */
+export const metricsRoute = fp(async (app: FastifyInstance) => {
+  const metrics = app.metrics;
   app.get(
     '/metrics',
     { config: { public: true, rateLimit: false }, schema: { hide: true } },

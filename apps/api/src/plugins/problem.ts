@@ -94,7 +94,13 @@ export const problemPlugin = fp(async (app: FastifyInstance) => {
       detail: fastifyDetail(err),
     });
   });
+});
 
+/**
+ * problem+json 404 for unknown routes. Registered in the API's main context (not the root), so
+ * 404s pass through that context's hooks (security headers, CORS) like every API answer.
+ */
+export const notFoundPlugin = fp(async (app: FastifyInstance) => {
   app.setNotFoundHandler((req, reply) => {
     reply
       .code(404)
