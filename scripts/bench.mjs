@@ -5,9 +5,10 @@
 // collects those lines and ends with a summary table, one line per benchmark.
 //
 // Sizes: without --full, a few benchmarks run with the presets below so that the whole run
-// finishes in well under 30 minutes on the 2-core machine (about 17 min when it is quiet); the
-// output says so for each. `--full` runs every benchmark at its own defaults (bench:stats then
-// generates 10M pageviews: allow 10-15 minutes for it alone).
+// finishes in well under 30 minutes on the 2-core machine (17.4 min at load average 4-10, 21.3 min
+// at 11-31, the latter before bench:stats capped its baseline); the output says so for each.
+// `--full` runs every benchmark at its own defaults (bench:stats then generates 10M pageviews:
+// allow 13-15 minutes for it alone).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
