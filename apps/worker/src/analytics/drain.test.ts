@@ -77,6 +77,29 @@ describe('ingest drain', () => {
     expect(await redis.xlen(key)).toBe(0);
   });
 
+  it('keeps a visitor in one visit across batches, its state in Redis for 35 minutes', async () => {
+    const { d, close } = drainer();
+    const first = event(1);
+    const later = { ...event(2), v: first.v, ts: first.ts + 60_000 };
+    await redis.xadd(key, '*', 'b', JSON.stringify([first]));
+    await d.drainAll();
+    await redis.xadd(key, '*', 'b', JSON.stringify([later]));
+    await d.drainAll();
+    close();
+    const visits = await database.db
+      .selectFrom('pageviews_raw')
+      .select('visit_id')
+      .where('event_id', 'in', [Buffer.from(first.id, 'hex'), Buffer.from(later.id, 'hex')])
+      .execute();
+    expect(visits).toHaveLength(2);
+    expect(visits[0]!.visit_id).toBe(visits[1]!.visit_id);
+    const stateKey = `${prefix}:analytics:visit:1:${first.v}`;
+    expect(JSON.parse((await redis.get(stateKey))!)).toMatchObject({ id: Number(visits[0]!.visit_id), last: later.ts, entry: first.path });
+    const ttl = await redis.pttl(stateKey);
+    expect(ttl).toBeGreaterThan(34 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(35 * 60_000);
+  });
+
   it('a replayed batch (crash after insert, before ack) adds nothing', async () => {
     const before = await rawCount();
     const { d, close } = drainer();

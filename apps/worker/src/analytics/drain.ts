@@ -1,8 +1,9 @@
-import { insertRawEvents, type Db, type RawEventRow } from '@sentrypulse/db';
+import type { Db, RawEventRow } from '@sentrypulse/db';
 import { INGEST_CONSUMER_GROUP, ingestStreamKey, type IngestEvent } from '@sentrypulse/shared';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { insertRawRows } from './raw-insert';
 import { assignVisits, VISIT_TIMEOUT_MS, type AssignedEvent, type VisitState } from './sessions';
 
 type StreamEntries = [id: string, fields: string[]][];
@@ -183,7 +184,7 @@ export class IngestDrainer {
       const pipe = this.o.redis.pipeline();
       for (const k of changed) pipe.set(this.stateKey(k), JSON.stringify(states.get(k)), 'PX', VISIT_TIMEOUT_MS + 5 * 60_000);
       await pipe.exec();
-      await insertRawEvents(this.o.db, assigned.map(toRow));
+      await insertRawRows(this.o.db, assigned.map(toRow));
       this.inserted += assigned.length;
     }
     const ids = entries.map(([id]) => id);
