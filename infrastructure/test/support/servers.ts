@@ -75,7 +75,8 @@ export async function privateMariadb(): Promise<PrivateServer> {
   execFileSync(
     'mariadb-install-db',
     ['--no-defaults', `--datadir=${datadir}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'],
-    { stdio: 'pipe', timeout: 120_000 },
+    // TMPDIR: the bootstrap server also clears `#sql*` files from its tmpdir (see --tmpdir below).
+    { stdio: 'pipe', timeout: 120_000, env: { ...process.env, TMPDIR: dir } },
   );
   let proc: Proc | undefined;
   const server: PrivateServer = {
@@ -93,6 +94,10 @@ export async function privateMariadb(): Promise<PrivateServer> {
           '--bind-address=127.0.0.1',
           `--socket=${join(dir, 'mysqld.sock')}`,
           `--pid-file=${join(dir, 'mysqld.pid')}`,
+          // Its own tmpdir: at start-up mariadbd deletes every `#sql*` file in its tmpdir, which in
+          // /tmp would include the shared server's in-use temporary tables (a concurrent test's
+          // mysqldump failed with "Error on delete of '/tmp/#sql-temptable-…'").
+          `--tmpdir=${dir}`,
           '--skip-log-bin',
           '--innodb-buffer-pool-size=16M',
           '--character-set-server=utf8mb4',
