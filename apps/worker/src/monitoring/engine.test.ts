@@ -81,7 +81,8 @@ describe('monitoring engine with one worker', () => {
 
     await waitFor(async () => (await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirst())?.status === 'up');
     const versionKey = statusPagesVersionKey(prefix, teamId);
-    const versionBefore = Number((await ctx.redis.get(versionKey)) ?? 0);
+    // pending → up already bumped it once; wait for that bump so only the outage's can pass below
+    const versionBefore = await waitFor(async () => Number(await ctx.redis.get(versionKey)) || null, 5_000);
     target.mode = 'fail';
     const [incident] = await waitFor(async () => {
       const rows = await incidentsOf(id);
