@@ -1,4 +1,5 @@
 export * from './common';
+export * from './async';
 export * from './roles';
 export * from './plans';
 export * from './auth';
