@@ -11,5 +11,7 @@ export * from './monitors';
 export * from './incidents';
 export * from './uptime';
 export * from './incident-engine';
+export type * from './check-batch-plan';
+export * from './check-batch';
 export * from './channels';
 export * from './sparklines';

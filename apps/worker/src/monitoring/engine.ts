@@ -11,6 +11,7 @@ import {
   type Db,
   type MonitorRow,
 } from '@sentrypulse/db';
+import { checkBatchDecision } from '@sentrypulse/shared';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CheckResult, CheckTarget, RunCheckOptions } from '../checks';
@@ -89,7 +90,7 @@ export function createCheckEngine(deps: CheckEngineDeps) {
 async function applyWithRetry(db: Db, items: CheckOutcomeInput[]) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await applyCheckResults(db, items);
+      return await applyCheckResults(db, items, checkBatchDecision);
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (attempt < 3 && (code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT')) continue;

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
-import { applyCheckResults, type CheckOutcomeInput } from './monitoring-engine';
+import { checkBatchDecision } from '@sentrypulse/shared';
+import type { Db } from '../connection';
+import { applyCheckResults as applyWith, type CheckOutcomeInput } from './monitoring-engine';
+
+// The whole load → decide → write path, with the decision the worker hands over.
+const applyCheckResults = (db: Db, results: CheckOutcomeInput[]) => applyWith(db, results, checkBatchDecision);
 
 let t: TestDatabase;
 let teamId: number;
