@@ -51,6 +51,13 @@ function importsOf(source: string): Array<{ names: string; from: string; typeOnl
   }));
 }
 
+/** The given layer file of every layered feature that has one, with its source. */
+function layerFiles(name: 'service.ts' | 'queries.ts'): Array<{ f: string; source: string }> {
+  return layered
+    .filter((f) => statSync(join(SRC, f, name), { throwIfNoEntry: false })?.isFile())
+    .map((f) => ({ f, source: read(join(SRC, f, name)) }));
+}
+
 /** Value (not type-only) names an import brings in. */
 function valueNames(names: string): string[] {
   const inner = /\{([^}]*)\}/.exec(names)?.[1] ?? names;
@@ -99,10 +106,7 @@ describe('the api layering', () => {
 
   it('gives services one context shape and no Fastify', () => {
     const offenders: string[] = [];
-    for (const f of layered) {
-      const file = join(SRC, f, 'service.ts');
-      if (!statSync(file, { throwIfNoEntry: false })) continue;
-      const source = read(file);
+    for (const { f, source } of layerFiles('service.ts')) {
       for (const imp of importsOf(source)) if (/^fastify/.test(imp.from)) offenders.push(`${f}/service.ts imports ${imp.from}`);
       if (/\bFastify(Request|Reply|Instance)\b/.test(source)) offenders.push(`${f}/service.ts mentions a Fastify type`);
       // The three older styles: (db, …), (deps, …) and a deps() factory.
@@ -118,10 +122,8 @@ describe('the api layering', () => {
 
   it('keeps queries.ts to rows: no Fastify, no HTTP errors', () => {
     const offenders: string[] = [];
-    for (const f of layered) {
-      const file = join(SRC, f, 'queries.ts');
-      if (!statSync(file, { throwIfNoEntry: false })) continue;
-      for (const imp of importsOf(read(file))) {
+    for (const { f, source } of layerFiles('queries.ts')) {
+      for (const imp of importsOf(source)) {
         if (/^fastify/.test(imp.from) || /(^|\/)errors$/.test(imp.from) || /(^|\/)context$/.test(imp.from)) {
           offenders.push(`${f}/queries.ts imports ${imp.from}`);
         }
