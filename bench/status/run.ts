@@ -24,7 +24,7 @@ import { createDb, serverUrl } from '../../packages/db/src/connection';
 import { migrateUrl } from '../../packages/db/src/migrate';
 import { findStatusPageBySlug, sql } from '../../packages/db/src/index';
 import { insertIncident, insertMaintenance, insertMonitor, insertRollups } from '../../apps/api/src/public/fixtures';
-import { loadPageModel } from '../../apps/api/src/public/service';
+import { loadPageModel } from '../../apps/api/src/public/page-model';
 
 const require = createRequire(new URL('../../apps/api/package.json', import.meta.url));
 const autocannon = require('autocannon') as (opts: object) => Promise<AutocannonResult>;

@@ -15,6 +15,7 @@ import { metricsPlugin, metricsRoute } from './plugins/metrics';
 import { notFoundPlugin, problemPlugin } from './plugins/problem';
 import { rateLimitPlugin } from './plugins/rate-limit';
 import { teamRoutes } from './teams/routes';
+import { invitationRoutes } from './invitations/routes';
 import { monitorRoutes } from './monitors/routes';
 import { incidentRoutes } from './incidents/routes';
 import { maintenanceRoutes } from './maintenance/routes';
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(healthRoutes);
         await api.register(authRoutes, { prefix: '/auth' });
         await api.register(teamRoutes);
+        await api.register(invitationRoutes);
         await api.register(monitorRoutes);
         await api.register(incidentRoutes);
         await api.register(maintenanceRoutes);

@@ -8,7 +8,6 @@ export * from './queries/analytics-stats';
 export * from './queries/analytics-aggregate';
 export * from './queries/status-pages';
 export * from './queries/status-pages-cache';
-export * from './queries/status-pages-public';
 export * from './queries/monitoring';
 export * from './queries/monitoring-engine';
 export * from './queries/monitoring-schedule';

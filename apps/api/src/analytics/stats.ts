@@ -17,25 +17,16 @@ import {
   type RawScope,
 } from '@sentrypulse/db';
 import type { BreakdownItem, BreakdownProperty, Filter, StatsFigures, StatsResponse } from '@sentrypulse/shared';
-import { NotFound } from '../errors';
+
+// The stats read model over packages/db's raw and rollup queries (which the worker's aggregator
+// shares): which days come from rollups and which from raw events, merged into the contract's
+// figures. The service passes the handle to read from (the replica).
 
 export interface StatsSite {
   id: number;
   timezone: string;
   /** Last local date rolled up; later days are read from raw. */
   aggregated_through: string | null;
-}
-
-export async function findStatsSite(db: Db, teamId: number, siteId: number): Promise<StatsSite> {
-  const row = await db
-    .selectFrom('sites')
-    .select(['id', 'timezone', 'aggregated_through'])
-    .where('team_id', '=', teamId)
-    .where('id', '=', siteId)
-    .executeTakeFirst();
-  if (!row) throw new NotFound('Site');
-  const agg = row.aggregated_through;
-  return { id: row.id, timezone: row.timezone, aggregated_through: agg ? new Date(agg).toISOString().slice(0, 10) : null };
 }
 
 function rawScope(site: StatsSite, from: string, to: string, filters?: Filter[]): RawScope {

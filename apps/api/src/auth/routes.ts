@@ -12,10 +12,9 @@ import {
 } from '@sentrypulse/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { userOf } from '../plugins/access';
+import { contextOf } from '../context';
 import { authLimits } from '../plugins/rate-limit';
 import { BadRequest, Unauthorized } from '../errors';
-import { findFamilyOf, revokeAllForUser, revokeFamily } from './refresh-tokens';
 import * as auth from './service';
 import { REFRESH_TOKEN_TTL_DAYS } from './tokens';
 
@@ -23,7 +22,6 @@ export const REFRESH_COOKIE = 'sp_refresh';
 const COOKIE_PATH = '/api/auth';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
-  const ctx = { db: app.db, jwtSecret: app.config.jwtSecret };
   const limits = authLimits(app);
 
   function setRefreshCookie(reply: FastifyReply, token: string) {
@@ -59,7 +57,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['auth'], summary: 'Create an account and its personal team', body: RegisterBody, response: { 201: AuthResponse } },
     },
     async (req, reply) => {
-      const res = await auth.register(ctx, req.body);
+      const res = await auth.register(contextOf(req), req.body);
       setRefreshCookie(reply, res.refresh_token);
       return reply.code(201).send(res);
     },
@@ -73,7 +71,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['auth'], summary: 'Log in with email and password', body: LoginBody, response: { 200: AuthResponse } },
     },
     async (req, reply) => {
-      const res = await auth.login(ctx, req.body);
+      const res = await auth.login(contextOf(req), req.body);
       setRefreshCookie(reply, res.refresh_token);
       return res;
     },
@@ -93,7 +91,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const token = presentedRefreshToken(req, req.body?.refresh_token);
       try {
-        const res = await auth.refresh(ctx, token);
+        const res = await auth.refresh(contextOf(req), token);
         setRefreshCookie(reply, res.refresh_token);
         return res;
       } catch (err) {
@@ -116,11 +114,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const token = presentedRefreshToken(req, req.body?.refresh_token);
-      const family = await findFamilyOf(app.db, token);
-      if (family) {
-        if (req.body?.everywhere) await revokeAllForUser(app.db, family.user_id);
-        else await revokeFamily(app.db, family.family_id);
-      }
+      await auth.logout(contextOf(req), token, req.body?.everywhere === true);
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
       return { ok: true as const };
     },
@@ -130,7 +124,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/logout-all',
     { schema: { tags: ['auth'], summary: 'Sign out every session of the current user', response: { 200: Ok } } },
     async (req, reply) => {
-      await revokeAllForUser(app.db, userOf(req));
+      await auth.logoutAll(contextOf(req));
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
       return { ok: true as const };
     },
@@ -139,13 +133,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/me',
     { schema: { tags: ['auth'], summary: 'The current user and their teams', response: { 200: MeResponse } } },
-    async (req) => auth.me(ctx, userOf(req)),
+    async (req) => auth.me(contextOf(req)),
   );
 
   app.patch(
     '/me',
     { schema: { tags: ['auth'], summary: 'Update the profile', body: UpdateProfileBody, response: { 200: User } } },
-    async (req) => auth.updateProfile(ctx, userOf(req), req.body.name),
+    async (req) => auth.updateProfile(contextOf(req), req.body.name),
   );
 
   app.put(
@@ -160,7 +154,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const res = await auth.changePassword(ctx, userOf(req), req.body.current_password, req.body.new_password);
+      const res = await auth.changePassword(contextOf(req), req.body.current_password, req.body.new_password);
       setRefreshCookie(reply, res.refresh_token);
       return res;
     },

@@ -1,32 +1,28 @@
-import type { Db } from '@sentrypulse/db';
 import type { AuthResponse, LoginBody, MeResponse, RegisterBody, TeamMembership } from '@sentrypulse/shared';
+import { userScope, type ServiceContext } from '../context';
 import { Conflict, isDuplicateKey, NotFound, Unauthorized } from '../errors';
 import { insertTeamWithOwner, listMembershipsOfUser } from '../teams/queries';
 import { hashPassword, verifyPassword } from './passwords';
-import { issueRefreshToken, revokeAllForUser, rotateRefreshToken } from './refresh-tokens';
-import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from './tokens';
+import * as q from './queries';
+import { issueRefreshToken, rotateRefreshToken } from './refresh-tokens';
+import { ACCESS_TOKEN_TTL_SECONDS, hashToken, signAccessToken } from './tokens';
 
-export interface AuthCtx {
-  db: Db;
-  jwtSecret: string;
-}
-
-async function findUser(db: Db, id: number) {
-  const user = await db.selectFrom('users').select(['id', 'name', 'email']).where('id', '=', id).executeTakeFirst();
+async function findUser(ctx: ServiceContext, id: number) {
+  const user = await q.findUser(ctx.db, id);
   if (!user) throw new Unauthorized('The account no longer exists.');
   return user;
 }
 
-async function memberships(db: Db, userId: number): Promise<TeamMembership[]> {
-  const rows = await listMembershipsOfUser(db, userId);
+async function memberships(ctx: ServiceContext, userId: number): Promise<TeamMembership[]> {
+  const rows = await listMembershipsOfUser(ctx.db, userId);
   return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, plan: r.plan }));
 }
 
-async function session(ctx: AuthCtx, userId: number, refreshToken: string): Promise<AuthResponse> {
-  const user = await findUser(ctx.db, userId);
-  const teams = await memberships(ctx.db, userId);
+async function session(ctx: ServiceContext, userId: number, refreshToken: string): Promise<AuthResponse> {
+  const user = await findUser(ctx, userId);
+  const teams = await memberships(ctx, userId);
   return {
-    access_token: signAccessToken(ctx.jwtSecret, userId),
+    access_token: signAccessToken(ctx.config.jwtSecret, userId),
     refresh_token: refreshToken,
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
     user,
@@ -34,16 +30,12 @@ async function session(ctx: AuthCtx, userId: number, refreshToken: string): Prom
   };
 }
 
-export async function register(ctx: AuthCtx, input: RegisterBody): Promise<AuthResponse> {
+export async function register(ctx: ServiceContext, input: RegisterBody): Promise<AuthResponse> {
   const passwordHash = await hashPassword(input.password);
   let userId: number;
   try {
     userId = await ctx.db.transaction().execute(async (trx) => {
-      const res = await trx
-        .insertInto('users')
-        .values({ name: input.name, email: input.email, password_hash: passwordHash })
-        .executeTakeFirstOrThrow();
-      const id = Number(res.insertId);
+      const id = await q.insertUser(trx, { name: input.name, email: input.email, passwordHash });
       await insertTeamWithOwner(trx, `${input.name}'s team`, id);
       return id;
     });
@@ -54,18 +46,14 @@ export async function register(ctx: AuthCtx, input: RegisterBody): Promise<AuthR
   return session(ctx, userId, await issueRefreshToken(ctx.db, userId));
 }
 
-export async function login(ctx: AuthCtx, input: LoginBody): Promise<AuthResponse> {
-  const user = await ctx.db
-    .selectFrom('users')
-    .select(['id', 'password_hash'])
-    .where('email', '=', input.email)
-    .executeTakeFirst();
+export async function login(ctx: ServiceContext, input: LoginBody): Promise<AuthResponse> {
+  const user = await q.findCredentials(ctx.db, { email: input.email });
   const ok = await verifyPassword(input.password, user?.password_hash);
   if (!user || !ok) throw new Unauthorized('Email or password is wrong.');
   return session(ctx, user.id, await issueRefreshToken(ctx.db, user.id));
 }
 
-export async function refresh(ctx: AuthCtx, presented: string): Promise<AuthResponse> {
+export async function refresh(ctx: ServiceContext, presented: string): Promise<AuthResponse> {
   const result = await rotateRefreshToken(ctx.db, presented);
   if (!result.ok) {
     const why = {
@@ -79,30 +67,36 @@ export async function refresh(ctx: AuthCtx, presented: string): Promise<AuthResp
   return session(ctx, result.userId, result.token);
 }
 
-export async function me(ctx: AuthCtx, userId: number): Promise<MeResponse> {
-  return { user: await findUser(ctx.db, userId), teams: await memberships(ctx.db, userId) };
+/** Revokes the presented token's login, or with `everywhere` every login of its account. An unknown token is a no-op. */
+export async function logout(ctx: ServiceContext, presented: string, everywhere: boolean): Promise<void> {
+  const row = await q.findRefreshToken(ctx.db, hashToken(presented));
+  if (!row) return;
+  if (everywhere) await q.revokeAllForUser(ctx.db, row.user_id);
+  else await q.revokeFamily(ctx.db, row.family_id);
 }
 
-export async function updateProfile(ctx: AuthCtx, userId: number, name: string) {
-  await ctx.db.updateTable('users').set({ name, updated_at: new Date() }).where('id', '=', userId).execute();
-  return findUser(ctx.db, userId);
+export async function logoutAll(ctx: ServiceContext): Promise<void> {
+  await q.revokeAllForUser(ctx.db, userScope(ctx));
+}
+
+export async function me(ctx: ServiceContext): Promise<MeResponse> {
+  const userId = userScope(ctx);
+  return { user: await findUser(ctx, userId), teams: await memberships(ctx, userId) };
+}
+
+export async function updateProfile(ctx: ServiceContext, name: string) {
+  const userId = userScope(ctx);
+  await q.updateUser(ctx.db, userId, { name });
+  return findUser(ctx, userId);
 }
 
 /** Changing the password signs out every other session and starts a fresh one here. */
-export async function changePassword(
-  ctx: AuthCtx,
-  userId: number,
-  current: string,
-  next: string,
-): Promise<AuthResponse> {
-  const row = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
+export async function changePassword(ctx: ServiceContext, current: string, next: string): Promise<AuthResponse> {
+  const userId = userScope(ctx);
+  const row = await q.findCredentials(ctx.db, { id: userId });
   if (!row) throw new NotFound('Account');
   if (!(await verifyPassword(current, row.password_hash))) throw new Unauthorized('The current password is wrong.');
-  await ctx.db
-    .updateTable('users')
-    .set({ password_hash: await hashPassword(next), updated_at: new Date() })
-    .where('id', '=', userId)
-    .execute();
-  await revokeAllForUser(ctx.db, userId);
+  await q.updateUser(ctx.db, userId, { password_hash: await hashPassword(next) });
+  await q.revokeAllForUser(ctx.db, userId);
   return session(ctx, userId, await issueRefreshToken(ctx.db, userId));
 }

@@ -1,18 +1,10 @@
-import { sql } from '@sentrypulse/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { contextOf } from '../context';
+import { readiness } from './service';
 
 const Health = z.object({ status: z.literal('ok') });
 const Ready = z.object({ status: z.enum(['ready', 'unavailable']), mysql: z.boolean(), redis: z.boolean() });
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error('timeout')), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -27,13 +19,9 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { public: true, rateLimit: false },
       schema: { tags: ['operations'], summary: 'Readiness: MySQL and Redis reachable', response: { 200: Ready, 503: Ready } },
     },
-    async (_req, reply) => {
-      const [mysql, redis] = await Promise.all([
-        withTimeout(sql`SELECT 1`.execute(app.db), 2_000).then(() => true, () => false),
-        withTimeout(app.redis.ping(), 2_000).then(() => true, () => false),
-      ]);
-      const ok = mysql && redis;
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', mysql, redis });
+    async (req, reply) => {
+      const { ready, mysql, redis } = await readiness(contextOf(req));
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', mysql, redis });
     },
   );
 };

@@ -1,4 +1,4 @@
-import { findStatusPageByDomain, findStatusPageBySlug, isTeamMember, type StatusPageRow } from '@sentrypulse/db';
+import type { StatusPageRow } from '@sentrypulse/db';
 import {
   CustomDomain,
   PublicBadgeQuery,
@@ -13,12 +13,10 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { contextOf, type ServiceContext } from '../context';
 import { BadRequest, NotFound } from '../errors';
-import { publicPageUrl } from '../status-pages/service';
-import { renderBadge, statusBadge, uptimeBadge } from './badge';
 import { PublicCache, type Loader, type Representation } from './cache';
-import { buildAtomFeed } from './feed';
-import { loadHistory, loadPageModel } from './service';
+import * as service from './service';
 
 const tags = ['public status pages'];
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -41,11 +39,8 @@ export const publicStatusRoutes: FastifyPluginAsyncZod = async (app) => {
   });
   const domains = new Map<string, { slug: string | null; at: number }>();
 
-  function locator(slug: string): Loader<StatusPageRow>['locate'] {
-    return async () => {
-      const row = await findStatusPageBySlug(app.db, slug);
-      return row && row.is_public ? { teamId: row.team_id, page: row } : null;
-    };
+  function locator(ctx: ServiceContext, slug: string): Loader<StatusPageRow>['locate'] {
+    return () => service.locatePublicPage(ctx, slug);
   }
 
   function send(req: FastifyRequest, reply: FastifyReply, rep: Representation, cacheControl = PUBLIC_CACHE_CONTROL) {
@@ -63,15 +58,6 @@ export const publicStatusRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.send(rep.body);
   }
 
-  /** A private page for a signed-in member of its team; otherwise 404. */
-  async function memberRow(req: FastifyRequest, slug: string): Promise<StatusPageRow> {
-    if (req.userId !== null) {
-      const row = await findStatusPageBySlug(app.db, slug);
-      if (row && !row.is_public && (await isTeamMember(app.db, row.team_id, req.userId))) return row;
-    }
-    throw new NotFound('Status page');
-  }
-
   function validSlug(slug: string): string {
     if (!STATUS_PAGE_SLUG.test(slug)) throw new NotFound('Status page');
     return slug;
@@ -87,13 +73,14 @@ export const publicStatusRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const slug = validSlug(req.params.slug);
+      const ctx = contextOf(req);
       const rep = await cache.get(slug, 'json', {
-        locate: locator(slug),
-        render: async ({ page }) => ({ contentType: JSON_TYPE, body: JSON.stringify((await loadPageModel(app.db, page)).page) }),
+        locate: locator(ctx, slug),
+        render: async ({ page }) => ({ contentType: JSON_TYPE, body: JSON.stringify(await service.publicPage(ctx, page)) }),
       });
       if (rep.status === 200) return send(req, reply, rep);
-      const row = await memberRow(req, slug);
-      return reply.header('cache-control', 'private, no-store').send((await loadPageModel(app.db, row)).page);
+      const row = await service.memberPage(ctx, slug);
+      return reply.header('cache-control', 'private, no-store').send(await service.publicPage(ctx, row));
     },
   );
 
@@ -119,13 +106,14 @@ export const publicStatusRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!parsed.success) throw new BadRequest('cursor is not a valid cursor for this list.');
         before = parsed.data;
       }
+      const ctx = contextOf(req);
       const rep = await cache.get(slug, `history:${limit}:${before ?? ''}`, {
-        locate: locator(slug),
-        render: async ({ page }) => ({ contentType: JSON_TYPE, body: JSON.stringify(await loadHistory(app.db, page, limit, before)) }),
+        locate: locator(ctx, slug),
+        render: async ({ page }) => ({ contentType: JSON_TYPE, body: JSON.stringify(await service.publicHistory(ctx, page, limit, before)) }),
       });
       if (rep.status === 200) return send(req, reply, rep);
-      const row = await memberRow(req, slug);
-      return reply.header('cache-control', 'private, no-store').send(await loadHistory(app.db, row, limit, before));
+      const row = await service.memberPage(ctx, slug);
+      return reply.header('cache-control', 'private, no-store').send(await service.publicHistory(ctx, row, limit, before));
     },
   );
 
@@ -134,23 +122,10 @@ export const publicStatusRoutes: FastifyPluginAsyncZod = async (app) => {
     { config, schema: { tags, summary: 'Atom feed of incidents and their updates', security: [], params: PublicSlugParams } },
     async (req, reply) => {
       const slug = validSlug(req.params.slug);
+      const ctx = contextOf(req);
       const rep = await cache.get(slug, 'feed', {
-        locate: locator(slug),
-        render: async ({ page }) => {
-          const model = await loadPageModel(app.db, page);
-          const history = await loadHistory(app.db, page, 40, null);
-          const pageUrl = publicPageUrl(app.config.publicUrl, page);
-          return {
-            contentType: 'application/atom+xml; charset=utf-8',
-            body: buildAtomFeed({
-              title: page.title,
-              pageUrl,
-              feedUrl: `${app.config.apiPublicUrl}/api/public/status-pages/${page.slug}/feed.atom`,
-              incidents: [...model.page.active_incidents, ...history.items],
-              generatedAt: model.page.generated_at,
-            }),
-          };
-        },
+        locate: locator(ctx, slug),
+        render: async ({ page }) => ({ contentType: 'application/atom+xml; charset=utf-8', body: await service.publicFeed(ctx, page) }),
       });
       if (rep.status !== 200) throw new NotFound('Status page');
       return send(req, reply, rep);
@@ -166,13 +141,10 @@ export const publicStatusRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const slug = validSlug(req.params.slug);
       const metric = req.query.metric;
+      const ctx = contextOf(req);
       const rep = await cache.get(slug, `badge:${metric}`, {
-        locate: locator(slug),
-        render: async ({ page }) => {
-          const model = await loadPageModel(app.db, page);
-          const badge = metric === 'uptime' ? uptimeBadge(model.uptime90d) : statusBadge(model.page.status);
-          return { contentType: 'image/svg+xml; charset=utf-8', body: renderBadge(badge) };
-        },
+        locate: locator(ctx, slug),
+        render: async ({ page }) => ({ contentType: 'image/svg+xml; charset=utf-8', body: await service.publicBadge(ctx, page, metric) }),
       });
       if (rep.status !== 200) throw new NotFound('Status page');
       return send(req, reply, rep);
@@ -198,8 +170,7 @@ export const publicStatusRoutes: FastifyPluginAsyncZod = async (app) => {
       let slug: string | null;
       if (hit && Date.now() - hit.at < DOMAIN_TTL_MS) slug = hit.slug;
       else {
-        const row = await findStatusPageByDomain(app.db, host.data);
-        slug = row && row.is_public ? row.slug : null;
+        slug = await service.slugOfDomain(contextOf(req), host.data);
         if (domains.size > 5_000) domains.clear();
         domains.set(host.data, { slug, at: Date.now() });
       }

@@ -1,188 +1,74 @@
-import {
-  findStatusPageBySlug,
-  listDailyRollups,
-  listPageIncidentIds,
-  listPublicComponents,
-  listPublicMaintenances,
-  loadPublicIncidents,
-  type Db,
-  type PublicIncidentRow,
-  type StatusPageRow,
-} from '@sentrypulse/db';
-import type { PublicIncident, PublicIncidentHistory, PublicMaintenance, PublicStatusPage } from '@sentrypulse/shared';
+import { findStatusPageByDomain, findStatusPageBySlug, type StatusPageRow } from '@sentrypulse/db';
+import type { PublicIncidentHistory, PublicStatusPage } from '@sentrypulse/shared';
+import type { ServiceContext } from '../context';
 import { NotFound } from '../errors';
-import { renderSafeMarkdown } from './markdown';
-import { componentStatus, dateRange, overallStatus, uptimeBar, type Severity } from './rules';
+import { findMembership } from '../teams/queries';
+import { renderBadge, statusBadge, uptimeBadge } from './badge';
+import { buildAtomFeed } from './feed';
+import { loadHistory, loadPageModel } from './page-model';
 
-export const PAST_INCIDENTS_ON_PAGE = 10;
-export const HISTORY_DAYS = 90;
-
-/** Canned words for updates the system wrote: those may quote check errors, which never go public. */
-const SYSTEM_MESSAGES: Record<PublicIncident['status'], string> = {
-  investigating: 'We are investigating a problem.',
-  identified: 'The cause has been identified and a fix is under way.',
-  monitoring: 'A fix has been put in place and we are monitoring the results.',
-  resolved: 'This incident has been resolved.',
-};
-
-function joinNames(names: string[]): string {
-  if (names.length <= 3) return names.join(', ');
-  return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+export function publicPageUrl(publicUrl: string, row: Pick<StatusPageRow, 'slug' | 'custom_domain'>): string {
+  return row.custom_domain ? `https://${row.custom_domain}/` : `${publicUrl}/status/${row.slug}`;
 }
 
-/**
- * The public face of an incident. Manual incidents show the title and updates the team wrote.
- * Automatic ones were titled by the engine (with the monitor's internal name) and their system
- * updates may hold error texts, so they get a title from the components' display names and
- * canned update texts; updates a person wrote are shown as written (escaped, safe Markdown).
+/*
+ * Verbs of the public side. The slug (or custom domain) is the public key, so they have no team
+ * scope; a private page is shown only to a signed-in member of its team (`ctx.userId`).
  */
-export function toPublicIncident(row: PublicIncidentRow, nameOf: Map<number, string>): PublicIncident {
-  const components = row.monitor_ids.map((id) => nameOf.get(id)).filter((n): n is string => n !== undefined);
-  const title =
-    row.kind === 'manual'
-      ? row.title
-      : `${components.length ? `${joinNames(components)}: ` : ''}${row.severity === 'minor' ? 'degraded performance' : 'outage'}`;
-  const updates = row.updates.map((u) => {
-    const message = u.by_person ? u.message : SYSTEM_MESSAGES[u.status];
-    return { status: u.status, message, message_html: renderSafeMarkdown(message), created_at: u.created_at.toISOString() };
-  });
-  // Every timeline starts with the incident and, once resolved, ends with its resolution, even
-  // when nobody wrote those updates (the engine resolves automatic incidents silently).
-  if (updates.length === 0) {
-    const m = SYSTEM_MESSAGES.investigating;
-    updates.push({ status: 'investigating', message: m, message_html: renderSafeMarkdown(m), created_at: row.started_at.toISOString() });
-  }
-  if (row.resolved_at && !updates.some((u) => u.status === 'resolved')) {
-    const m = SYSTEM_MESSAGES.resolved;
-    updates.unshift({ status: 'resolved', message: m, message_html: renderSafeMarkdown(m), created_at: row.resolved_at.toISOString() });
-  }
-  return {
-    id: row.id,
-    title,
-    status: row.status,
-    severity: row.severity,
-    components,
-    started_at: row.started_at.toISOString(),
-    resolved_at: row.resolved_at ? row.resolved_at.toISOString() : null,
-    updates,
-  };
+
+/** A public page by slug, with the team whose cache version applies; null for missing or private. */
+export async function locatePublicPage(ctx: ServiceContext, slug: string): Promise<{ teamId: number; page: StatusPageRow } | null> {
+  const row = await findStatusPageBySlug(ctx.db, slug);
+  return row && row.is_public ? { teamId: row.team_id, page: row } : null;
 }
 
-export interface PageModel {
-  row: StatusPageRow;
-  page: PublicStatusPage;
-  /** Page-wide uptime over 90 days (all components' time summed), for the badge. */
-  uptime90d: number | null;
+/** A private page for a signed-in member of its team; for anyone else a 404, exactly like a missing page. */
+export async function memberPage(ctx: ServiceContext, slug: string): Promise<StatusPageRow> {
+  if (ctx.userId !== null) {
+    const row = await findStatusPageBySlug(ctx.db, slug);
+    if (row && !row.is_public && (await findMembership(ctx.db, row.team_id, ctx.userId))) return row;
+  }
+  throw new NotFound('Status page');
 }
 
-/** Reads everything the page shows and applies the rules. Never includes monitor names, URLs or errors. */
-export async function loadPageModel(db: Db, row: StatusPageRow, now = new Date()): Promise<PageModel> {
-  const components = await listPublicComponents(db, row.id);
-  const monitorIds = components.map((c) => c.monitor_id);
-  const nameOf = new Map(components.map((c) => [c.monitor_id, c.display_name]));
-  const from = dateRange(now, HISTORY_DAYS)[0]!;
+export async function publicPage(ctx: ServiceContext, row: StatusPageRow): Promise<PublicStatusPage> {
+  return (await loadPageModel(ctx.db, row)).page;
+}
 
-  const [rollups, openIds, pastIds, maintenances] = await Promise.all([
-    listDailyRollups(db, row.team_id, monitorIds, from),
-    listPageIncidentIds(db, row, monitorIds, { open: true, limit: 50 }),
-    row.show_incident_history
-      ? listPageIncidentIds(db, row, monitorIds, { open: false, limit: PAST_INCIDENTS_ON_PAGE + 1 })
-      : Promise.resolve([] as number[]),
-    listPublicMaintenances(db, row.team_id, monitorIds, now),
-  ]);
-  const pastShown = pastIds.slice(0, PAST_INCIDENTS_ON_PAGE);
-  const incidentRows = await loadPublicIncidents(db, row.team_id, [...openIds, ...pastShown], monitorIds);
-  const open = incidentRows.filter((i) => i.status !== 'resolved');
-  const past = incidentRows.filter((i) => i.status === 'resolved');
+export function publicHistory(ctx: ServiceContext, row: StatusPageRow, limit: number, beforeId: number | null): Promise<PublicIncidentHistory> {
+  return loadHistory(ctx.db, row, limit, beforeId);
+}
 
-  const inProgress = maintenances.filter((m) => m.starts_at <= now && m.ends_at > now);
-  const maintained = new Set(inProgress.flatMap((m) => m.monitor_ids));
-  const severitiesOf = new Map<number, Severity[]>();
-  const pageSeverities: Severity[] = [];
-  for (const i of open) {
-    if (i.monitor_ids.length === 0) pageSeverities.push(i.severity);
-    for (const id of i.monitor_ids) severitiesOf.set(id, [...(severitiesOf.get(id) ?? []), i.severity]);
-  }
-
-  const rollupsOf = new Map<number, typeof rollups>();
-  for (const r of rollups) rollupsOf.set(r.monitor_id, [...(rollupsOf.get(r.monitor_id) ?? []), r]);
-
-  let counted = 0;
-  let up = 0;
-  const publicComponents = components.map((c) => {
-    const bar = uptimeBar(rollupsOf.get(c.monitor_id) ?? [], now, HISTORY_DAYS);
-    counted += bar.countedSeconds;
-    up += bar.upSeconds;
-    return {
-      name: c.display_name,
-      group: c.group_name,
-      status: componentStatus({
-        monitorStatus: c.monitor_status,
-        inMaintenance: maintained.has(c.monitor_id),
-        openIncidentSeverities: severitiesOf.get(c.monitor_id) ?? [],
-      }),
-      uptime_90d: bar.uptime,
-      days: bar.days,
-    };
-  });
-
-  const status = overallStatus({
-    components: publicComponents.map((c) => c.status),
-    pageIncidentSeverities: pageSeverities,
-    maintenanceInProgress: inProgress.length > 0,
-  });
-
-  const publicMaintenances: PublicMaintenance[] = row.show_maintenances
-    ? maintenances.map((m) => ({
-        id: m.id,
-        title: m.title,
-        description_html: m.description ? renderSafeMarkdown(m.description) : '',
-        status: m.starts_at <= now ? 'in_progress' : 'scheduled',
-        components: m.monitor_ids.map((id) => nameOf.get(id)).filter((n): n is string => n !== undefined),
-        starts_at: m.starts_at.toISOString(),
-        ends_at: m.ends_at.toISOString(),
-      }))
-    : [];
-
-  const page: PublicStatusPage = {
-    slug: row.slug,
+/** The Atom feed: open incidents and the last 40 resolved ones, with their updates. */
+export async function publicFeed(ctx: ServiceContext, row: StatusPageRow): Promise<string> {
+  const model = await loadPageModel(ctx.db, row);
+  const history = await loadHistory(ctx.db, row, 40, null);
+  return buildAtomFeed({
     title: row.title,
-    description: row.description,
-    logo_url: row.logo_url,
-    accent_color: row.accent_color,
-    status,
-    components: publicComponents,
-    active_incidents: open.map((i) => toPublicIncident(i, nameOf)),
-    past_incidents: past.map((i) => toPublicIncident(i, nameOf)),
-    past_incidents_next_cursor: pastIds.length > PAST_INCIDENTS_ON_PAGE ? String(pastShown.at(-1)!) : null,
-    maintenances: publicMaintenances,
-    show_incident_history: Boolean(row.show_incident_history),
-    generated_at: now.toISOString(),
-  };
-  return { row, page, uptime90d: counted > 0 ? Math.floor((up / counted) * 10_000) / 100 : null };
+    pageUrl: publicPageUrl(ctx.config.publicUrl, row),
+    feedUrl: `${ctx.config.apiPublicUrl}/api/public/status-pages/${row.slug}/feed.atom`,
+    incidents: [...model.page.active_incidents, ...history.items],
+    generatedAt: model.page.generated_at,
+  });
 }
 
-/** Resolved incidents of the page, newest first, keyset by incident id. */
-export async function loadHistory(db: Db, row: StatusPageRow, limit: number, beforeId: number | null): Promise<PublicIncidentHistory> {
-  if (!row.show_incident_history) return { items: [], next_cursor: null };
-  const components = await listPublicComponents(db, row.id);
-  const monitorIds = components.map((c) => c.monitor_id);
-  const nameOf = new Map(components.map((c) => [c.monitor_id, c.display_name]));
-  const ids = await listPageIncidentIds(db, row, monitorIds, { open: false, limit: limit + 1, beforeId });
-  const shown = ids.slice(0, limit);
-  const rows = await loadPublicIncidents(db, row.team_id, shown, monitorIds);
-  return {
-    items: rows.map((r) => toPublicIncident(r, nameOf)),
-    next_cursor: ids.length > limit ? String(shown.at(-1)!) : null,
-  };
+export async function publicBadge(ctx: ServiceContext, row: StatusPageRow, metric: 'status' | 'uptime'): Promise<string> {
+  const model = await loadPageModel(ctx.db, row);
+  return renderBadge(metric === 'uptime' ? uptimeBadge(model.uptime90d) : statusBadge(model.page.status));
+}
+
+/** The slug of the public page a custom domain serves, or null. */
+export async function slugOfDomain(ctx: ServiceContext, host: string): Promise<string | null> {
+  const row = await findStatusPageByDomain(ctx.db, host);
+  return row && row.is_public ? row.slug : null;
 }
 
 /**
  * The public JSON of a page by slug, uncached: for previews and members looking at a private page.
  * `includePrivate` lets a private page through (the caller checked membership).
  */
-export async function buildPublicPage(db: Db, slug: string, opts: { includePrivate: boolean }): Promise<PublicStatusPage> {
-  const row = await findStatusPageBySlug(db, slug);
+export async function buildPublicPage(ctx: ServiceContext, slug: string, opts: { includePrivate: boolean }): Promise<PublicStatusPage> {
+  const row = await findStatusPageBySlug(ctx.db, slug);
   if (!row || (!row.is_public && !opts.includePrivate)) throw new NotFound('Status page');
-  return (await loadPageModel(db, row)).page;
+  return publicPage(ctx, row);
 }

@@ -1,19 +1,16 @@
 import { CreateSiteBody, PaginationQuery, Site, SiteList, SiteParams, TeamParams, UpdateSiteBody } from '@sentrypulse/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { teamOf } from '../plugins/access';
-import { numericCursor } from '../teams/routes';
+import { contextOf } from '../context';
+import { numericCursor } from '../pagination';
 import * as sites from './service';
 
 const tags = ['sites'];
 
 export const siteRoutes: FastifyPluginAsyncZod = async (app) => {
-  const db = app.db;
-  const base = app.config.apiPublicUrl;
-
   app.get(
     '/teams/:teamId/sites',
     { config: { permission: 'sites.read' }, schema: { tags, params: TeamParams, querystring: PaginationQuery, response: { 200: SiteList } } },
-    async (req) => sites.listSites(db, teamOf(req), req.query.limit, numericCursor(req.query.cursor), base),
+    async (req) => sites.listSites(contextOf(req), req.query.limit, numericCursor(req.query.cursor)),
   );
 
   app.post(
@@ -22,20 +19,20 @@ export const siteRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'sites.write' },
       schema: { tags, summary: 'Add a site; the response carries the tracking snippet', params: TeamParams, body: CreateSiteBody, response: { 201: Site } },
     },
-    async (req, reply) => reply.code(201).send(await sites.createSite(db, teamOf(req), req.body, base)),
+    async (req, reply) => reply.code(201).send(await sites.createSite(contextOf(req), req.body)),
   );
 
   app.get(
     '/teams/:teamId/sites/:siteId',
     { config: { permission: 'sites.read' }, schema: { tags, params: SiteParams, response: { 200: Site } } },
-    async (req) => sites.getSite(db, teamOf(req), req.params.siteId, base),
+    async (req) => sites.getSite(contextOf(req), req.params.siteId),
   );
 
   app.patch(
     '/teams/:teamId/sites/:siteId',
     { config: { permission: 'sites.write' }, schema: { tags, params: SiteParams, body: UpdateSiteBody, response: { 200: Site } } },
     async (req) => {
-      const { site, trackingCode } = await sites.updateSite(db, teamOf(req), req.params.siteId, req.body, base);
+      const { site, trackingCode } = await sites.updateSite(contextOf(req), req.params.siteId, req.body);
       // This process sees the change at once; others within the collect cache's 30 s.
       app.analytics.forgetSite(trackingCode);
       return site;
@@ -46,7 +43,7 @@ export const siteRoutes: FastifyPluginAsyncZod = async (app) => {
     '/teams/:teamId/sites/:siteId',
     { config: { permission: 'sites.write' }, schema: { tags, summary: 'Delete the site and its analytics', params: SiteParams } },
     async (req, reply) => {
-      app.analytics.forgetSite(await sites.deleteSite(db, teamOf(req), req.params.siteId));
+      app.analytics.forgetSite(await sites.deleteSite(contextOf(req), req.params.siteId));
       return reply.code(204).send();
     },
   );

@@ -1,23 +1,10 @@
-import type { Db } from '@sentrypulse/db';
 import type { CreateSiteBody, Site, UpdateSiteBody } from '@sentrypulse/shared';
 import { randomBytes } from 'node:crypto';
+import { teamScope, type ServiceContext } from '../context';
 import { Conflict, isDuplicateKey, NotFound } from '../errors';
+import { keysetPage } from '../pagination';
 import { assertWithinLimit } from '../teams/limits';
-import type { TeamContext } from '../types';
-
-const COLUMNS = ['id', 'team_id', 'name', 'domain', 'tracking_code', 'timezone', 'respect_dnt', 'enabled', 'created_at', 'updated_at'] as const;
-
-type Row = {
-  id: number;
-  name: string;
-  domain: string;
-  tracking_code: string;
-  timezone: string;
-  respect_dnt: number;
-  enabled: number;
-  created_at: Date;
-  updated_at: Date;
-};
+import * as q from './queries';
 
 /**
  * The copy-paste line for the site's <head>. A site that respects Do-Not-Track gets
@@ -28,7 +15,7 @@ export function snippetFor(apiPublicUrl: string, trackingCode: string, respectDn
   return `<script defer data-site="${trackingCode}"${respectDnt ? ' data-respect-dnt="true"' : ''} src="${apiPublicUrl}/tracker.js"></script>`;
 }
 
-function toSite(r: Row, apiPublicUrl: string): Site {
+function toSite(r: q.SiteRow, apiPublicUrl: string): Site {
   return {
     id: r.id,
     name: r.name,
@@ -48,84 +35,64 @@ function newTrackingCode(): string {
   return `sp_${randomBytes(9).toString('base64url')}`;
 }
 
-export async function findSiteRow(db: Db, teamId: number, siteId: number) {
-  const row = await db.selectFrom('sites').select(COLUMNS).where('team_id', '=', teamId).where('id', '=', siteId).executeTakeFirst();
+async function findSite(ctx: ServiceContext, teamId: number, siteId: number) {
+  const row = await q.findSite(ctx.db, teamId, siteId);
   if (!row) throw new NotFound('Site');
   return row;
-}
-
-export async function getSite(db: Db, team: TeamContext, siteId: number, apiPublicUrl: string): Promise<Site> {
-  return toSite(await findSiteRow(db, team.id, siteId), apiPublicUrl);
-}
-
-export async function listSites(db: Db, team: TeamContext, limit: number, cursor: number | null, apiPublicUrl: string) {
-  let q = db.selectFrom('sites').select(COLUMNS).where('team_id', '=', team.id).orderBy('id', 'desc').limit(limit + 1);
-  if (cursor !== null) q = q.where('id', '<', cursor);
-  const rows = await q.execute();
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map((r) => toSite(r, apiPublicUrl)),
-    next_cursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
-  };
-}
-
-async function countSites(db: Db, teamId: number): Promise<number> {
-  const row = await db
-    .selectFrom('sites')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('team_id', '=', teamId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 function duplicateDomain(domain: string) {
   return new Conflict(`This team already has a site for ${domain}.`);
 }
 
-export async function createSite(db: Db, team: TeamContext, input: CreateSiteBody, apiPublicUrl: string): Promise<Site> {
-  assertWithinLimit(team.plan, 'sites', await countSites(db, team.id));
+export async function getSite(ctx: ServiceContext, siteId: number): Promise<Site> {
+  return toSite(await findSite(ctx, teamScope(ctx).id, siteId), ctx.config.apiPublicUrl);
+}
+
+export async function listSites(ctx: ServiceContext, limit: number, cursor: number | null) {
+  const rows = await q.listSites(ctx.db, teamScope(ctx).id, limit + 1, cursor);
+  return keysetPage(rows, limit, (r) => r.id, (r) => toSite(r, ctx.config.apiPublicUrl));
+}
+
+export async function createSite(ctx: ServiceContext, input: CreateSiteBody): Promise<Site> {
+  const team = teamScope(ctx);
+  assertWithinLimit(team.plan, 'sites', await q.countSites(ctx.db, team.id));
   try {
-    const res = await db
-      .insertInto('sites')
-      .values({
-        team_id: team.id,
-        name: input.name,
-        domain: input.domain,
-        tracking_code: newTrackingCode(),
-        timezone: input.timezone,
-        respect_dnt: input.respect_dnt,
-        enabled: input.enabled,
-      })
-      .executeTakeFirstOrThrow();
-    return getSite(db, team, Number(res.insertId), apiPublicUrl);
+    const id = await q.insertSite(ctx.db, team.id, {
+      name: input.name,
+      domain: input.domain,
+      tracking_code: newTrackingCode(),
+      timezone: input.timezone,
+      respect_dnt: input.respect_dnt,
+      enabled: input.enabled,
+    });
+    return await getSite(ctx, id);
   } catch (err) {
     if (isDuplicateKey(err)) throw duplicateDomain(input.domain);
     throw err;
   }
 }
 
-export async function updateSite(db: Db, team: TeamContext, siteId: number, input: UpdateSiteBody, apiPublicUrl: string) {
-  const before = await findSiteRow(db, team.id, siteId);
+/** Also returns the tracking code, whose cached collect lookups the caller drops. */
+export async function updateSite(ctx: ServiceContext, siteId: number, input: UpdateSiteBody) {
+  const team = teamScope(ctx);
+  const before = await findSite(ctx, team.id, siteId);
   const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   if (Object.keys(changes).length > 0) {
     try {
-      await db
-        .updateTable('sites')
-        .set({ ...changes, updated_at: new Date() })
-        .where('team_id', '=', team.id)
-        .where('id', '=', siteId)
-        .execute();
+      await q.updateSite(ctx.db, team.id, siteId, changes);
     } catch (err) {
       if (isDuplicateKey(err)) throw duplicateDomain(String(input.domain));
       throw err;
     }
   }
-  return { site: await getSite(db, team, siteId, apiPublicUrl), trackingCode: before.tracking_code };
+  return { site: await getSite(ctx, siteId), trackingCode: before.tracking_code };
 }
 
-/** Rollups go with the site (foreign keys); raw events are removed in batches by retention. */
-export async function deleteSite(db: Db, team: TeamContext, siteId: number): Promise<string> {
-  const row = await findSiteRow(db, team.id, siteId);
-  await db.deleteFrom('sites').where('team_id', '=', team.id).where('id', '=', siteId).execute();
+/** Returns the deleted site's tracking code, whose cached collect lookups the caller drops. */
+export async function deleteSite(ctx: ServiceContext, siteId: number): Promise<string> {
+  const team = teamScope(ctx);
+  const row = await findSite(ctx, team.id, siteId);
+  await q.deleteSite(ctx.db, team.id, siteId);
   return row.tracking_code;
 }

@@ -9,24 +9,21 @@ import {
   UpdateStatusPageBody,
 } from '@sentrypulse/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { teamOf } from '../plugins/access';
-import { buildPublicPage } from '../public/service';
-import { numericCursor } from '../teams/routes';
+import { contextOf } from '../context';
+import { numericCursor } from '../pagination';
 import * as service from './service';
 
 const tags = ['status pages'];
 
 /** Team-side CRUD of status pages (SPEC 4.5, 7). Reads need status_pages.read, changes status_pages.write. */
 export const statusPageRoutes: FastifyPluginAsyncZod = async (app) => {
-  const deps = () => ({ db: app.db, redis: app.redis, redisPrefix: app.config.redisPrefix, publicUrl: app.config.publicUrl });
-
   app.get(
     '/teams/:teamId/status-pages',
     {
       config: { permission: 'status_pages.read' },
       schema: { tags, summary: 'Status pages of the team', params: TeamParams, querystring: PaginationQuery, response: { 200: StatusPageList } },
     },
-    async (req) => service.listStatusPages(deps(), teamOf(req), req.query.limit, numericCursor(req.query.cursor)),
+    async (req) => service.listStatusPages(contextOf(req), req.query.limit, numericCursor(req.query.cursor)),
   );
 
   app.post(
@@ -35,13 +32,13 @@ export const statusPageRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: 'status_pages.write' },
       schema: { tags, summary: 'Create a status page', params: TeamParams, body: CreateStatusPageBody, response: { 201: StatusPage } },
     },
-    async (req, reply) => reply.code(201).send(await service.createStatusPage(deps(), teamOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await service.createStatusPage(contextOf(req), req.body)),
   );
 
   app.get(
     '/teams/:teamId/status-pages/:statusPageId',
     { config: { permission: 'status_pages.read' }, schema: { tags, params: StatusPageParams, response: { 200: StatusPage } } },
-    async (req) => service.getStatusPage(deps(), teamOf(req), req.params.statusPageId),
+    async (req) => service.getStatusPage(contextOf(req), req.params.statusPageId),
   );
 
   app.patch(
@@ -56,14 +53,14 @@ export const statusPageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: StatusPage },
       },
     },
-    async (req) => service.updateStatusPage(deps(), teamOf(req), req.params.statusPageId, req.body),
+    async (req) => service.updateStatusPage(contextOf(req), req.params.statusPageId, req.body),
   );
 
   app.delete(
     '/teams/:teamId/status-pages/:statusPageId',
     { config: { permission: 'status_pages.write' }, schema: { tags, summary: 'Delete a status page', params: StatusPageParams } },
     async (req, reply) => {
-      await service.deleteStatusPage(deps(), teamOf(req), req.params.statusPageId);
+      await service.deleteStatusPage(contextOf(req), req.params.statusPageId);
       return reply.code(204).send();
     },
   );
@@ -80,9 +77,9 @@ export const statusPageRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const page = await service.getStatusPage(deps(), teamOf(req), req.params.statusPageId);
+      const page = await service.previewStatusPage(contextOf(req), req.params.statusPageId);
       reply.header('cache-control', 'private, no-store');
-      return buildPublicPage(app.db, page.slug, { includePrivate: true });
+      return page;
     },
   );
 };

@@ -1,36 +1,23 @@
+import { invalidateStatusPagesForTeam, statusDomainCacheKey, statusPageCacheKey, type StatusPageRow } from '@sentrypulse/db';
+import type { CreateStatusPageBody, PublicStatusPage, StatusPage, UpdateStatusPageBody } from '@sentrypulse/shared';
+import { teamScope, type ServiceContext } from '../context';
+import { BadRequest, Conflict, isDuplicateKey, NotFound } from '../errors';
+import { keysetPage } from '../pagination';
+import { buildPublicPage, publicPageUrl } from '../public/service';
+import { assertWithinLimit } from '../teams/limits';
+import { lockTeam } from '../teams/queries';
 import {
   countStatusPages,
   deleteStatusPage as deleteRow,
   findStatusPage,
   insertStatusPage,
-  invalidateStatusPagesForTeam,
   listComponents,
   listStatusPages as listRows,
   monitorIdsOfTeam,
   replaceComponents,
-  statusDomainCacheKey,
-  statusPageCacheKey,
   updateStatusPage as updateRow,
-  type Db,
   type StatusPageComponentRow,
-  type StatusPageRow,
-} from '@sentrypulse/db';
-import type { CreateStatusPageBody, StatusPage, UpdateStatusPageBody } from '@sentrypulse/shared';
-import type { Redis } from 'ioredis';
-import { BadRequest, Conflict, isDuplicateKey, NotFound } from '../errors';
-import { assertWithinLimit } from '../teams/limits';
-import type { TeamContext } from '../types';
-
-export interface StatusPageDeps {
-  db: Db;
-  redis: Redis;
-  redisPrefix: string;
-  publicUrl: string;
-}
-
-export function publicPageUrl(publicUrl: string, row: Pick<StatusPageRow, 'slug' | 'custom_domain'>): string {
-  return row.custom_domain ? `https://${row.custom_domain}/` : `${publicUrl}/status/${row.slug}`;
-}
+} from './queries';
 
 function toStatusPage(publicUrl: string, row: StatusPageRow, components: StatusPageComponentRow[]): StatusPage {
   return {
@@ -67,9 +54,9 @@ function conflictFor(err: unknown): never {
   throw err;
 }
 
-async function assertMonitorsOfTeam(db: Db, teamId: number, components: Array<{ monitor_id: number }>) {
+async function assertMonitorsOfTeam(ctx: ServiceContext, teamId: number, components: Array<{ monitor_id: number }>) {
   const ids = components.map((c) => c.monitor_id);
-  const owned = await monitorIdsOfTeam(db, teamId, ids);
+  const owned = await monitorIdsOfTeam(ctx.db, teamId, ids);
   const errors = components
     .map((c, i) => ({ c, i }))
     .filter(({ c }) => !owned.has(c.monitor_id))
@@ -80,43 +67,45 @@ async function assertMonitorsOfTeam(db: Db, teamId: number, components: Array<{ 
 }
 
 /** After any change: cached public copies of this team's pages (and the named slugs/domains) are stale. */
-async function invalidate(deps: StatusPageDeps, teamId: number, slugs: string[], domains: Array<string | null>) {
-  await invalidateStatusPagesForTeam(deps.redis, deps.redisPrefix, teamId);
+async function invalidate(ctx: ServiceContext, teamId: number, slugs: string[], domains: Array<string | null>) {
+  const prefix = ctx.config.redisPrefix;
+  await invalidateStatusPagesForTeam(ctx.redis, prefix, teamId);
   const keys = [
-    ...slugs.map((s) => statusPageCacheKey(deps.redisPrefix, s)),
-    ...domains.filter((d): d is string => !!d).map((d) => statusDomainCacheKey(deps.redisPrefix, d)),
+    ...slugs.map((s) => statusPageCacheKey(prefix, s)),
+    ...domains.filter((d): d is string => !!d).map((d) => statusDomainCacheKey(prefix, d)),
   ];
-  if (keys.length) await deps.redis.del(...keys).catch(() => undefined);
+  if (keys.length) await ctx.redis.del(...keys).catch(() => undefined);
 }
 
-export async function getStatusPage(deps: StatusPageDeps, team: TeamContext, id: number): Promise<StatusPage> {
-  const row = await findStatusPage(deps.db, team.id, id);
+async function findPage(ctx: ServiceContext, teamId: number, id: number): Promise<StatusPageRow> {
+  const row = await findStatusPage(ctx.db, teamId, id);
   if (!row) throw new NotFound('Status page');
-  return toStatusPage(deps.publicUrl, row, await listComponents(deps.db, [row.id]));
+  return row;
 }
 
-export async function listStatusPages(deps: StatusPageDeps, team: TeamContext, limit: number, cursor: number | null) {
-  const rows = await listRows(deps.db, team.id, limit + 1, cursor);
-  const page = rows.slice(0, limit);
+export async function getStatusPage(ctx: ServiceContext, id: number): Promise<StatusPage> {
+  const row = await findPage(ctx, teamScope(ctx).id, id);
+  return toStatusPage(ctx.config.publicUrl, row, await listComponents(ctx.db, [row.id]));
+}
+
+export async function listStatusPages(ctx: ServiceContext, limit: number, cursor: number | null) {
+  const rows = await listRows(ctx.db, teamScope(ctx).id, limit + 1, cursor);
   const components = await listComponents(
-    deps.db,
-    page.map((r) => r.id),
+    ctx.db,
+    rows.slice(0, limit).map((r) => r.id),
   );
   const byPage = new Map<number, StatusPageComponentRow[]>();
   for (const c of components) byPage.set(c.status_page_id, [...(byPage.get(c.status_page_id) ?? []), c]);
-  return {
-    items: page.map((r) => toStatusPage(deps.publicUrl, r, byPage.get(r.id) ?? [])),
-    next_cursor: rows.length > limit ? String(page.at(-1)!.id) : null,
-  };
+  return keysetPage(rows, limit, (r) => r.id, (r) => toStatusPage(ctx.config.publicUrl, r, byPage.get(r.id) ?? []));
 }
 
-export async function createStatusPage(deps: StatusPageDeps, team: TeamContext, body: CreateStatusPageBody): Promise<StatusPage> {
-  await assertMonitorsOfTeam(deps.db, team.id, body.components);
+export async function createStatusPage(ctx: ServiceContext, body: CreateStatusPageBody): Promise<StatusPage> {
+  const team = teamScope(ctx);
+  await assertMonitorsOfTeam(ctx, team.id, body.components);
   let id: number;
   try {
-    id = await deps.db.transaction().execute(async (trx) => {
-      // Lock the team row so two concurrent creates cannot both pass the plan limit.
-      await trx.selectFrom('teams').select('id').where('id', '=', team.id).forUpdate().executeTakeFirst();
+    id = await ctx.db.transaction().execute(async (trx) => {
+      await lockTeam(trx, team.id);
       assertWithinLimit(team.plan, 'status_pages', await countStatusPages(trx, team.id));
       const pageId = await insertStatusPage(trx, team.id, {
         slug: body.slug,
@@ -135,29 +124,36 @@ export async function createStatusPage(deps: StatusPageDeps, team: TeamContext, 
   } catch (err) {
     conflictFor(err);
   }
-  await invalidate(deps, team.id, [body.slug], [body.custom_domain ?? null]);
-  return getStatusPage(deps, team, id);
+  await invalidate(ctx, team.id, [body.slug], [body.custom_domain ?? null]);
+  return getStatusPage(ctx, id);
 }
 
-export async function updateStatusPage(deps: StatusPageDeps, team: TeamContext, id: number, body: UpdateStatusPageBody): Promise<StatusPage> {
-  const before = await findStatusPage(deps.db, team.id, id);
-  if (!before) throw new NotFound('Status page');
-  if (body.components) await assertMonitorsOfTeam(deps.db, team.id, body.components);
+export async function updateStatusPage(ctx: ServiceContext, id: number, body: UpdateStatusPageBody): Promise<StatusPage> {
+  const team = teamScope(ctx);
+  const before = await findPage(ctx, team.id, id);
+  if (body.components) await assertMonitorsOfTeam(ctx, team.id, body.components);
   const { components, ...fields } = body;
   try {
-    await deps.db.transaction().execute(async (trx) => {
+    await ctx.db.transaction().execute(async (trx) => {
       await updateRow(trx, team.id, id, fields);
       if (components) await replaceComponents(trx, id, components);
     });
   } catch (err) {
     conflictFor(err);
   }
-  await invalidate(deps, team.id, [before.slug, body.slug ?? before.slug], [before.custom_domain, body.custom_domain ?? null]);
-  return getStatusPage(deps, team, id);
+  await invalidate(ctx, team.id, [before.slug, body.slug ?? before.slug], [before.custom_domain, body.custom_domain ?? null]);
+  return getStatusPage(ctx, id);
 }
 
-export async function deleteStatusPage(deps: StatusPageDeps, team: TeamContext, id: number): Promise<void> {
-  const before = await findStatusPage(deps.db, team.id, id);
-  if (!before || !(await deleteRow(deps.db, team.id, id))) throw new NotFound('Status page');
-  await invalidate(deps, team.id, [before.slug], [before.custom_domain]);
+export async function deleteStatusPage(ctx: ServiceContext, id: number): Promise<void> {
+  const team = teamScope(ctx);
+  const before = await findStatusPage(ctx.db, team.id, id);
+  if (!before || !(await deleteRow(ctx.db, team.id, id))) throw new NotFound('Status page');
+  await invalidate(ctx, team.id, [before.slug], [before.custom_domain]);
+}
+
+/** The page as visitors would see it, also when it is private (the team's own preview, never cached). */
+export async function previewStatusPage(ctx: ServiceContext, id: number): Promise<PublicStatusPage> {
+  const page = await getStatusPage(ctx, id);
+  return buildPublicPage(ctx, page.slug, { includePrivate: true });
 }

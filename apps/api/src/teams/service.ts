@@ -1,8 +1,9 @@
-import type { Db } from '@sentrypulse/db';
 import { canAssignRole, PLAN_LIMITS, type Member, type Plan, type Role, type Team } from '@sentrypulse/shared';
+import { teamScope, userScope, type ServiceContext } from '../context';
 import { Conflict, Forbidden, NotFound } from '../errors';
+import { keysetPage } from '../pagination';
 import type { TeamContext } from '../types';
-import { insertTeamWithOwner, listMembershipsOfUser } from './queries';
+import * as q from './queries';
 
 function toTeam(row: { id: number; name: string; plan: Plan; role: Role; owner_id: number; created_at: Date }): Team {
   return {
@@ -16,103 +17,89 @@ function toTeam(row: { id: number; name: string; plan: Plan; role: Role; owner_i
   };
 }
 
-export async function listTeams(db: Db, userId: number): Promise<Team[]> {
-  return (await listMembershipsOfUser(db, userId)).map(toTeam);
-}
-
-export async function getTeam(db: Db, team: TeamContext): Promise<Team> {
-  const row = await db
-    .selectFrom('teams')
-    .select(['id', 'name', 'plan', 'owner_id', 'created_at'])
-    .where('id', '=', team.id)
-    .executeTakeFirst();
-  if (!row) throw new NotFound('Team');
-  return toTeam({ ...row, role: team.role });
-}
-
-export async function createTeam(db: Db, userId: number, name: string): Promise<Team> {
-  const id = await db.transaction().execute((trx) => insertTeamWithOwner(trx, name, userId));
-  return getTeam(db, { id, role: 'owner', plan: 'free', ownerId: userId });
-}
-
-export async function renameTeam(db: Db, team: TeamContext, name: string): Promise<Team> {
-  await db.updateTable('teams').set({ name }).where('id', '=', team.id).execute();
-  return getTeam(db, team);
-}
-
-export async function changePlan(db: Db, team: TeamContext, plan: Plan): Promise<Team> {
-  await db.updateTable('teams').set({ plan }).where('id', '=', team.id).execute();
-  return getTeam(db, { ...team, plan });
-}
-
-/** Deleting a team removes everything it owns (foreign keys cascade from teams.id). */
-export async function deleteTeam(db: Db, team: TeamContext): Promise<void> {
-  await db.deleteFrom('teams').where('id', '=', team.id).execute();
-}
-
-export async function transferOwnership(db: Db, team: TeamContext, newOwnerId: number): Promise<Team> {
-  if (newOwnerId === team.ownerId) throw new Conflict('That user already owns the team.');
-  await db.transaction().execute(async (trx) => {
-    const target = await trx
-      .selectFrom('team_users')
-      .select('user_id')
-      .where('team_id', '=', team.id)
-      .where('user_id', '=', newOwnerId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!target) throw new NotFound('Member');
-    await trx.updateTable('teams').set({ owner_id: newOwnerId }).where('id', '=', team.id).execute();
-    await trx.updateTable('team_users').set({ role: 'owner' }).where('team_id', '=', team.id).where('user_id', '=', newOwnerId).execute();
-    await trx.updateTable('team_users').set({ role: 'admin' }).where('team_id', '=', team.id).where('user_id', '=', team.ownerId).execute();
-  });
-  return getTeam(db, { ...team, role: 'admin', ownerId: newOwnerId });
-}
-
-function memberQuery(db: Db, teamId: number) {
-  return db
-    .selectFrom('team_users as tu')
-    .innerJoin('users as u', 'u.id', 'tu.user_id')
-    .select(['tu.user_id', 'u.name', 'u.email', 'tu.role', 'tu.created_at'])
-    .where('tu.team_id', '=', teamId);
-}
-
 function toMember(r: { user_id: number; name: string; email: string; role: Role; created_at: Date }): Member {
   return { user_id: r.user_id, name: r.name, email: r.email, role: r.role, joined_at: r.created_at.toISOString() };
 }
 
-export async function listMembers(db: Db, team: TeamContext, limit: number, cursor: number | null) {
-  let q = memberQuery(db, team.id).orderBy('tu.user_id').limit(limit + 1);
-  if (cursor !== null) q = q.where('tu.user_id', '>', cursor);
-  const rows = await q.execute();
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map(toMember),
-    next_cursor: rows.length > limit ? String(page[page.length - 1]!.user_id) : null,
-  };
+/** The team as `team` (the caller's view of it: their role) sees it after a change. */
+async function teamAs(ctx: ServiceContext, team: TeamContext): Promise<Team> {
+  const row = await q.findTeam(ctx.db, team.id);
+  if (!row) throw new NotFound('Team');
+  return toTeam({ ...row, role: team.role });
 }
 
-async function findMember(db: Db, teamId: number, userId: number) {
-  const row = await memberQuery(db, teamId).where('tu.user_id', '=', userId).executeTakeFirst();
+export async function listTeams(ctx: ServiceContext): Promise<Team[]> {
+  return (await q.listMembershipsOfUser(ctx.db, userScope(ctx))).map(toTeam);
+}
+
+export async function createTeam(ctx: ServiceContext, name: string): Promise<Team> {
+  const userId = userScope(ctx);
+  const id = await ctx.db.transaction().execute((trx) => q.insertTeamWithOwner(trx, name, userId));
+  return teamAs(ctx, { id, role: 'owner', plan: 'free', ownerId: userId });
+}
+
+export async function getTeam(ctx: ServiceContext): Promise<Team> {
+  return teamAs(ctx, teamScope(ctx));
+}
+
+export async function renameTeam(ctx: ServiceContext, name: string): Promise<Team> {
+  const team = teamScope(ctx);
+  await q.updateTeam(ctx.db, team.id, { name });
+  return teamAs(ctx, team);
+}
+
+export async function changePlan(ctx: ServiceContext, plan: Plan): Promise<Team> {
+  const team = teamScope(ctx);
+  await q.updateTeam(ctx.db, team.id, { plan });
+  return teamAs(ctx, { ...team, plan });
+}
+
+/** Deleting a team removes everything it owns (foreign keys cascade from teams.id). */
+export async function deleteTeam(ctx: ServiceContext): Promise<void> {
+  await q.deleteTeam(ctx.db, teamScope(ctx).id);
+}
+
+export async function transferOwnership(ctx: ServiceContext, newOwnerId: number): Promise<Team> {
+  const team = teamScope(ctx);
+  if (newOwnerId === team.ownerId) throw new Conflict('That user already owns the team.');
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await q.lockMember(trx, team.id, newOwnerId))) throw new NotFound('Member');
+    await q.moveOwnership(trx, team.id, team.ownerId, newOwnerId);
+  });
+  return teamAs(ctx, { ...team, role: 'admin', ownerId: newOwnerId });
+}
+
+export async function leaveTeam(ctx: ServiceContext): Promise<void> {
+  const team = teamScope(ctx);
+  const userId = userScope(ctx);
+  if (team.ownerId === userId) throw new Conflict('The owner cannot leave; transfer ownership or delete the team.');
+  await q.deleteMember(ctx.db, team.id, userId);
+}
+
+export async function listMembers(ctx: ServiceContext, limit: number, cursor: number | null) {
+  const rows = await q.listMembers(ctx.db, teamScope(ctx).id, limit + 1, cursor);
+  return keysetPage(rows, limit, (r) => r.user_id, toMember);
+}
+
+async function findMember(ctx: ServiceContext, teamId: number, userId: number) {
+  const row = await q.findMember(ctx.db, teamId, userId);
   if (!row) throw new NotFound('Member');
   return row;
 }
 
 /** Admins manage admins and members; owners change only through ownership transfer. */
-export async function changeRole(db: Db, team: TeamContext, userId: number, role: Role): Promise<Member> {
-  const member = await findMember(db, team.id, userId);
+export async function changeRole(ctx: ServiceContext, userId: number, role: Role): Promise<Member> {
+  const team = teamScope(ctx);
+  const member = await findMember(ctx, team.id, userId);
   if (member.role === 'owner') throw new Forbidden("The owner's role changes only by transferring ownership.");
   if (!canAssignRole(team.role, role)) throw new Forbidden(`Your role (${team.role}) cannot assign the ${role} role.`);
-  await db.updateTable('team_users').set({ role }).where('team_id', '=', team.id).where('user_id', '=', userId).execute();
+  await q.setMemberRole(ctx.db, team.id, userId, role);
   return toMember({ ...member, role });
 }
 
-export async function removeMember(db: Db, team: TeamContext, userId: number): Promise<void> {
-  const member = await findMember(db, team.id, userId);
+export async function removeMember(ctx: ServiceContext, userId: number): Promise<void> {
+  const team = teamScope(ctx);
+  const member = await findMember(ctx, team.id, userId);
   if (member.role === 'owner') throw new Forbidden('The owner cannot be removed; transfer ownership first.');
-  await db.deleteFrom('team_users').where('team_id', '=', team.id).where('user_id', '=', userId).execute();
-}
-
-export async function leaveTeam(db: Db, team: TeamContext, userId: number): Promise<void> {
-  if (team.ownerId === userId) throw new Conflict('The owner cannot leave; transfer ownership or delete the team.');
-  await db.deleteFrom('team_users').where('team_id', '=', team.id).where('user_id', '=', userId).execute();
+  await q.deleteMember(ctx.db, team.id, userId);
 }

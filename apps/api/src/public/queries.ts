@@ -1,7 +1,4 @@
-import { sql } from 'kysely';
-import type { Db } from '../connection';
-import type { IncidentSeverity, IncidentStatus, MonitorStatus } from '../schema';
-import type { StatusPageRow } from './status-pages';
+import { sql, type Db, type IncidentSeverity, type IncidentStatus, type MonitorStatus, type StatusPageRow } from '@sentrypulse/db';
 
 /**
  * Everything a public status page shows, read with a handful of indexed queries. These functions
