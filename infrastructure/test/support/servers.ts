@@ -42,15 +42,21 @@ export interface PrivateServer {
   destroy(): Promise<void>;
 }
 
-export async function privateRedis(): Promise<PrivateServer> {
+/**
+ * A private redis-server. With `aof`, it keeps an append-only file (fsync on every write) in a
+ * temp dir of its own, so a stop (SIGTERM) and start on the same port keep every written entry.
+ */
+export async function privateRedis(opts: { aof?: boolean } = {}): Promise<PrivateServer> {
   const port = await freePort();
+  const dir = opts.aof ? mkdtempSync(join(tmpdir(), 'sp-redis-')) : tmpdir();
+  const persistence = opts.aof ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] : ['--appendonly', 'no'];
   let proc: Proc | undefined;
   const server: PrivateServer = {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      proc = spawnProc('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-        cwd: tmpdir(),
+      proc = spawnProc('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--daemonize', 'no'], {
+        cwd: dir,
         env: {},
       });
       await waitUntil(() => pingRedis(port), `redis on ${port}`, proc);
@@ -61,6 +67,7 @@ export async function privateRedis(): Promise<PrivateServer> {
     },
     async destroy() {
       await server.stop();
+      if (opts.aof) rmSync(dir, { recursive: true, force: true });
     },
   };
   await server.start();

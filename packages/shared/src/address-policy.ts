@@ -8,6 +8,12 @@ import ipaddr from 'ipaddr.js';
  */
 export interface AddressPolicy {
   allowPrivate: boolean;
+  /**
+   * Tests only, never read from configuration: addresses to classify as public unicast, so a test
+   * can stand a "public" peer on a loopback alias (127.0.0.2) and prove that a redirect or a
+   * rebinding answer to a private address is still refused. Metadata addresses stay refused.
+   */
+  testPublicAddresses?: readonly string[];
 }
 
 /** Cloud metadata endpoints (AWS/GCP/Azure/OpenStack, AWS ECS/EKS, Alibaba). Never reachable. */
@@ -67,6 +73,7 @@ export function forbiddenReason(ip: string, policy: AddressPolicy): string | nul
   const text = addr.toNormalizedString();
   const short = addr.toString();
   if (METADATA.has(short) || METADATA.has(text)) return 'a cloud metadata address';
+  if (policy.testPublicAddresses?.includes(short)) return null;
   const range = addr.range();
   if (range === 'unicast') return null;
   if (ALWAYS_REFUSED.has(range)) return RANGE_TEXT[range] ?? 'a reserved address';

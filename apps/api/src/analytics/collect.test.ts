@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers';
+import { switchableProxy } from '../../test/switchable-proxy';
+import { IngestBuffer } from './buffer';
 import { DROPPED_HEADER } from './collect';
 import { DEFAULT_COLLECT_LIMITS } from './limiter';
 import { collect, createSiteFixture, testDrainer, UA, type SiteFixture } from './testing';
@@ -294,6 +296,58 @@ describe('ingest durability', () => {
     expect(Number(n.n)).toBe(5);
     await other.database.drop();
     await redis.del(key);
+  });
+});
+
+describe('ingest buffer while Redis is away', () => {
+  async function until(what: string, cond: () => boolean, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('holds accepted events in the process, answers 503 once full, and writes every held event when Redis returns', async () => {
+    // The buffer's Redis connection goes through a forwarder the test switches off and on (the
+    // options are the plugin's: no offline queue, so every XADD fails at once while Redis is away).
+    const url = new URL(t.config.redisUrl);
+    const proxy = await switchableProxy({ host: url.hostname, port: Number(url.port || 6379) });
+    const away = new Redis({ host: '127.0.0.1', port: proxy.port, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true });
+    away.on('error', () => undefined);
+    await away.connect();
+    await proxy.off();
+    await until('the connection noticed Redis is away', () => away.status !== 'ready');
+    const original = t.app.analytics.buffer;
+    const buffer = new IngestBuffer(away, t.app.log, { streamKey: ingestStreamKey(t.config.redisPrefix), maxBuffered: 5, intervalMs: 10 });
+    t.app.analytics.buffer = buffer;
+    try {
+      const before = await rawCount();
+      for (let i = 0; i < 5; i++) expect((await collect(t.app, { ...ok(), url: `https://example.com/away/${i}` }, { ip: '198.51.100.70' })).statusCode).toBe(202);
+      await until('the first flush failed and put the events back', () => buffer.size === 5);
+      expect(buffer.written).toBe(0);
+
+      const full = await collect(t.app, { ...ok(), url: 'https://example.com/away/refused' }, { ip: '198.51.100.70' });
+      expect(full.statusCode).toBe(503);
+      expect(full.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(full.json().detail).toBe('Ingest is backed up; retry shortly.');
+      expect(buffer.size).toBe(5); // refused, not accepted and dropped
+
+      // Redis returns: the buffer's retry (backoff, at most 5 s) writes all five.
+      await proxy.on();
+      await until('the held events were written', () => buffer.written === 5 && buffer.size === 0);
+      expect(await rawCount()).toBe(before + 5);
+      const paths = await t.db.selectFrom('pageviews_raw').select('pathname').where('pathname', 'like', '/away/%').orderBy('pathname').execute();
+      expect(paths.map((p) => p.pathname)).toEqual(['/away/0', '/away/1', '/away/2', '/away/3', '/away/4']);
+      // No longer full: collect accepts again.
+      expect((await collect(t.app, { ...ok(), url: 'https://example.com/away/5' }, { ip: '198.51.100.70' })).statusCode).toBe(202);
+      expect(await rawCount()).toBe(before + 6);
+    } finally {
+      t.app.analytics.buffer = original;
+      await buffer.close(1_000);
+      away.disconnect();
+      await proxy.close();
+    }
   });
 });
 

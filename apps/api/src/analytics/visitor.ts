@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 
 /**
  * Visitor id = first 8 bytes of SHA-256(daily salt ‖ site ‖ IP ‖ User-Agent), hex. The salt
- * changes every UTC day and is deleted after, so ids of two days cannot be linked and the IP
+ * changes every UTC day and is deleted after the next midnight's grace, so ids of two days cannot be linked and the IP
  * cannot be recovered; the IP itself is never stored.
  */
 export function visitorId(salt: Buffer, siteId: number, ip: string, ua: string): string {
@@ -28,12 +28,18 @@ export function utcDate(ms: number): string {
 
 /**
  * Daily salts kept in Redis (shared by every API process) and cached in memory. The first
- * process to need a day's salt creates it (SET NX); it expires shortly after the grace period
- * of the next day, which is how old salts get deleted.
+ * process to need a day's salt creates it (SET NX). Only today's salt and, during the grace after
+ * midnight, yesterday's are kept, in memory and in Redis: the first lookup past the grace drops
+ * yesterday's from memory and deletes it from Redis. Each salt also expires 35 min into the next
+ * UTC day, so a salt is gone even when no API process runs at the end of the grace.
  */
 export class Salts {
   private cache = new Map<string, Buffer | null>();
   private pending = new Map<string, Promise<Buffer | null>>();
+  /** The UTC days whose salt may be held in memory: today, and yesterday during the grace. */
+  private wanted = new Set<string>();
+  /** The day whose salt this process deleted from Redis already (once per day, not per event). */
+  private deleted = '';
 
   constructor(
     private readonly redis: Redis,
@@ -47,6 +53,11 @@ export class Salts {
   /** The answer for the current UTC day once past its grace period: no work per event. */
   private steady: { day: number; value: { today: Buffer; yesterday: Buffer | null } } | null = null;
 
+  /** The UTC days whose salt this process holds in memory: today's, and yesterday's in the grace. */
+  heldDays(): string[] {
+    return [...this.cache.keys()].sort();
+  }
+
   /** Today's salt and, during the grace period after midnight, yesterday's (if it exists). */
   forInstant(nowMs: number): Promise<{ today: Buffer; yesterday: Buffer | null }> | { today: Buffer; yesterday: Buffer | null } {
     const day = Math.floor(nowMs / DAY);
@@ -59,13 +70,25 @@ export class Salts {
     const dayStart = Date.parse(`${today}T00:00:00Z`);
     const inGrace = nowMs - dayStart < SALT_GRACE_MS;
     const yesterdayDate = utcDate(dayStart - DAY);
+    this.retainOnly(inGrace ? [today, yesterdayDate] : [today]);
     const [t, y] = await Promise.all([this.get(today, dayStart, true), inGrace ? this.get(yesterdayDate, dayStart - DAY, false) : null]);
     if (!t) throw new Error('salt unavailable');
-    if (!inGrace) this.steady = { day: Math.floor(nowMs / DAY), value: { today: t, yesterday: null } };
-    if (this.cache.size > 4) {
-      for (const d of this.cache.keys()) if (d < yesterdayDate) this.cache.delete(d);
+    if (!inGrace) {
+      // A lookup that raced this one may have cached yesterday's salt after the first pass.
+      this.retainOnly([today]);
+      if (this.deleted !== yesterdayDate) {
+        await this.redis.del(this.key(yesterdayDate));
+        this.deleted = yesterdayDate;
+      }
+      this.steady = { day: Math.floor(nowMs / DAY), value: { today: t, yesterday: null } };
     }
     return { today: t, yesterday: y };
+  }
+
+  /** Forgets every other day's salt (older ones, and newer ones when a test clock goes back). */
+  private retainOnly(days: string[]) {
+    this.wanted = new Set(days);
+    for (const d of this.cache.keys()) if (!this.wanted.has(d)) this.cache.delete(d);
   }
 
   private get(date: string, dayStart: number, create: boolean): Buffer | null | Promise<Buffer | null> {
@@ -89,7 +112,7 @@ export class Salts {
     }
     const hex = await this.redis.get(key);
     const salt = hex ? Buffer.from(hex, 'hex') : null;
-    if (salt || !create) this.cache.set(date, salt);
+    if ((salt || !create) && this.wanted.has(date)) this.cache.set(date, salt);
     return salt;
   }
 }

@@ -162,9 +162,9 @@ describe('http check: redirects', () => {
     expect(r).toMatchObject({ status: 'down', error, status_code: null });
   });
 
-  it('refuses a redirect to loopback when private addresses are not allowed', async () => {
-    // The first hop itself is loopback here, so prove the hop check with a public-looking start
-    // is impossible locally; instead prove both refusals: the start and a redirect target.
+  it('refuses a loopback or private first hop when private addresses are not allowed', async () => {
+    // The first hop itself is loopback here, so the redirect is never followed: redirects from a
+    // public-looking first hop to private addresses, and DNS rebinding, are in ssrf.test.ts.
     const r = await runCheck(http('/to?url=http://127.0.0.1/'), { allowPrivate: false });
     expect(r).toMatchObject({ status: 'down', error: 'blocked: 127.0.0.1 is a loopback address' });
     const r2 = await runCheck({ type: 'http', url: `http://10.0.0.1:${srv.port}/`, timeout_ms: 1000 }, { allowPrivate: false });

@@ -159,6 +159,7 @@ export async function runHttpCheck(t: CheckTarget, opts: RunCheckOptions): Promi
       const client = new Client(url.origin, {
         connect: createGuardedConnector({
           allowPrivate: opts.allowPrivate,
+          testPublicAddresses: opts.testPublicAddresses,
           timeoutMs: remaining,
           verifyTls: !t.ignore_tls_errors,
           ca: opts.ca,

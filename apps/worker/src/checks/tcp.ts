@@ -11,7 +11,7 @@ export async function runTcpCheck(t: CheckTarget, opts: RunCheckOptions): Promis
   if (!Number.isFinite(t.timeout_ms) || t.timeout_ms <= 0) return failure('invalid timeout');
   const started = performance.now();
   try {
-    const { socket, info } = await connectGuarded({ hostname: host, port: t.port as number, protocol: 'tcp:' }, { allowPrivate: opts.allowPrivate, timeoutMs: t.timeout_ms });
+    const { socket, info } = await connectGuarded({ hostname: host, port: t.port as number, protocol: 'tcp:' }, { allowPrivate: opts.allowPrivate, testPublicAddresses: opts.testPublicAddresses, timeoutMs: t.timeout_ms });
     socket.destroy();
     const responseTime = Math.round(performance.now() - started);
     const slow = t.degraded_threshold_ms !== null && t.degraded_threshold_ms !== undefined && responseTime > t.degraded_threshold_ms;

@@ -18,7 +18,15 @@ export interface TestServer {
   port: number;
   /** Requests received, in order: method, path, headers, body. */
   requests: { method: string; path: string; headers: IncomingMessage['headers']; body: string }[];
+  /** TCP connections accepted (a refused-before-connect target must show 0). */
+  connections: number;
   close(): Promise<void>;
+}
+
+/** Where a test server listens: 127.0.0.1 and a free port unless told (e.g. 127.0.0.2, same port). */
+export interface ListenAt {
+  host?: string;
+  port?: number;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string, url: URL) => void;
@@ -71,12 +79,15 @@ export function defaultRoutes(self: () => TestServer): Handler {
   };
 }
 
-function listen(server: Server, state: TestServer, protocol: 'http' | 'https'): Promise<TestServer> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
+function listen(server: Server, state: TestServer, protocol: 'http' | 'https', at: ListenAt = {}): Promise<TestServer> {
+  const host = at.host ?? '127.0.0.1';
+  server.on('connection', () => (state.connections += 1));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port ?? 0, host, () => {
       const port = (server.address() as AddressInfo).port;
       state.port = port;
-      state.url = `${protocol}://127.0.0.1:${port}`;
+      state.url = `${protocol}://${host}:${port}`;
       resolve(state);
     });
   });
@@ -103,15 +114,15 @@ function closer(server: Server) {
     });
 }
 
-export async function startHttpServer(handler?: Handler): Promise<TestServer> {
-  const state = { url: '', port: 0, requests: [] } as unknown as TestServer;
+export async function startHttpServer(handler?: Handler, at?: ListenAt): Promise<TestServer> {
+  const state = { url: '', port: 0, requests: [], connections: 0 } as unknown as TestServer;
   const server = createHttpServer(wire(handler ?? defaultRoutes(() => state), state));
   state.close = closer(server);
-  return listen(server, state, 'http');
+  return listen(server, state, 'http', at);
 }
 
 export async function startHttpsServer(cert: { key: string; cert: string }, handler?: Handler): Promise<TestServer> {
-  const state = { url: '', port: 0, requests: [] } as unknown as TestServer;
+  const state = { url: '', port: 0, requests: [], connections: 0 } as unknown as TestServer;
   const server = createHttpsServer({ key: cert.key, cert: cert.cert }, wire(handler ?? defaultRoutes(() => state), state));
   state.close = closer(server);
   return listen(server, state, 'https');

@@ -1,3 +1,5 @@
+import type { AddressPolicy } from '../outbound';
+
 /** What one check needs to know about its monitor (built by the scheduler from the monitors row). */
 export interface CheckTarget {
   type: 'http' | 'dns' | 'tcp';
@@ -54,7 +56,7 @@ export interface CheckResult {
   cert_days_left: number | null;
 }
 
-export interface RunCheckOptions {
+export interface RunCheckOptions extends AddressPolicy {
   /** OUTBOUND_ALLOW_PRIVATE: private / loopback targets allowed (metadata addresses never are). */
   allowPrivate: boolean;
   /** DNS servers for dns checks ('1.1.1.1', '127.0.0.1:5353'); the system's when absent. */

@@ -10,7 +10,7 @@ import type { RunningModule } from '../module';
 import { monitoringModule } from '../monitoring/module';
 import { createTeam, insertMonitor, switchableTarget, waitFor } from '../monitoring/test-support';
 import { notifyModule } from './module';
-import { alertRows, insertChannel, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from './test-support';
+import { alertRows, insertChannel, newWebhookSecret, notifyIdle, routeMonitor, TEST_ENCRYPTION_KEY } from './test-support';
 import { startFakeTelegram, startSmtp, startWebhookReceiver, type FakeServer, type FakeSmtp, type WebhookReceiver } from './testing';
 
 /** The whole path: a real target, the real monitoring engine, the real dispatcher, local peers. */
@@ -88,7 +88,8 @@ describe('monitoring engine → alerts', () => {
     expect(smtp.mails[1]!.subject).toMatch(/^UP: 127\.0\.0\.1:\d+ — down for \d+s$/);
     expect(JSON.parse(telegram.requests[1]!.body).text).toMatch(/^\*UP: /);
 
-    await new Promise((r) => setTimeout(r, 2500));
+    // A duplicate could only come from a job still queued or retrying: wait until none is left.
+    await waitFor(() => notifyIdle(ctx, database.db), 15_000);
     expect([hook.requests.length, telegram.requests.length, smtp.mails.length]).toEqual([2, 2, 2]);
     const rows = await alertRows(database.db, teamId);
     expect(rows.map((r) => [r.event_type, r.status])).toEqual([
@@ -111,7 +112,7 @@ describe('monitoring engine → alerts', () => {
     const events = await database.db.selectFrom('incident_events').select(['id', 'type']).where('monitor_id', '=', monitorId).orderBy('id').execute();
     expect(events.map((e) => e.type)).toEqual(['incident.opened', 'incident.resolved', 'incident.opened', 'incident.resolved', 'incident.opened', 'incident.resolved']);
     await waitFor(async () => hook.verified().length === 6 && telegram.requests.length === 6 && smtp.mails.length === 6, 20_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitFor(() => notifyIdle(ctx, database.db), 15_000);
     expect([hook.requests.length, telegram.requests.length, smtp.mails.length]).toEqual([6, 6, 6]);
     expect(hook.verified().map((v) => v.payload.type)).toEqual(events.map((e) => e.type));
     expect(hook.uniqueIds()).toHaveLength(6);
@@ -163,7 +164,7 @@ describe('monitoring engine → alerts', () => {
     target.mode = 'ok';
     await waitFor(async () => mine().length === 3 && mails().length === 3, 20_000);
     expect(mine()[2]!.payload).toMatchObject({ type: 'incident.resolved', data: { incident: { status: 'resolved' } } });
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitFor(() => notifyIdle(ctx, database.db), 15_000);
     expect(mine()).toHaveLength(3);
     expect(mails()).toHaveLength(3);
     const incidents = await database.db.selectFrom('incidents').select(['id', 'cause', 'status']).where('monitor_id', '=', monitorId).execute();

@@ -1,5 +1,5 @@
 /** Helpers for the alert tests and benchmark: rows inserted the way the API and the engine do. */
-import { encryptSecrets, enqueueIncidentEvents, NOTIFY_QUEUE, type Db } from '@sentrypulse/db';
+import { ALERTS_QUEUE, encryptSecrets, enqueueIncidentEvents, NOTIFY_QUEUE, type Db } from '@sentrypulse/db';
 import { SECRET_FIELDS, type ChannelType } from '@sentrypulse/shared';
 import type { IncidentEventType } from '@sentrypulse/db';
 import { Queue } from 'bullmq';
@@ -92,4 +92,24 @@ export async function enqueueEvents(ctx: WorkerContext, eventIds: number[]): Pro
 
 export async function alertRows(db: Db, teamId: number) {
   return db.selectFrom('alerts_sent').selectAll().where('team_id', '=', teamId).orderBy('id').execute();
+}
+
+/**
+ * True once nothing could still send a message: every incident event was handed to the fan-out
+ * queue, and neither the fan-out nor the delivery queue holds a waiting, active, delayed or
+ * retrying job. A test that asserts "exactly one message" checks it after this, not after a sleep.
+ */
+export async function notifyIdle(ctx: WorkerContext, db: Db): Promise<boolean> {
+  const unqueued = await db.selectFrom('incident_events').select('id').where('queued_at', 'is', null).executeTakeFirst();
+  if (unqueued) return false;
+  for (const name of [NOTIFY_QUEUE, ALERTS_QUEUE]) {
+    const queue = new Queue(name, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+    try {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+      if (Object.values(counts).some((n) => n > 0)) return false;
+    } finally {
+      await queue.close();
+    }
+  }
+  return true;
 }

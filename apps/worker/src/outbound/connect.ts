@@ -121,7 +121,7 @@ export interface ConnectTarget {
  */
 export function connectGuarded(target: ConnectTarget, opts: GuardedConnectOptions): Promise<{ socket: net.Socket; info: ConnectionInfo }> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const policy: AddressPolicy = { allowPrivate: opts.allowPrivate };
+  const policy: AddressPolicy = { allowPrivate: opts.allowPrivate, testPublicAddresses: opts.testPublicAddresses };
   return new Promise((resolve, reject) => {
     let socket: net.Socket | tls.TLSSocket | undefined;
     let settled = false;

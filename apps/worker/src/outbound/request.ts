@@ -16,7 +16,7 @@ export interface GuardedDispatcherOptions extends AddressPolicy {
  */
 export function createGuardedDispatcher(opts: GuardedDispatcherOptions): Agent {
   return new Agent({
-    connect: createGuardedConnector({ allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs, ca: opts.ca }),
+    connect: createGuardedConnector({ allowPrivate: opts.allowPrivate, testPublicAddresses: opts.testPublicAddresses, timeoutMs: opts.timeoutMs, ca: opts.ca }),
     keepAliveTimeout: 4_000,
   });
 }
