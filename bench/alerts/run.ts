@@ -1,9 +1,12 @@
 /**
  * pnpm bench:alerts [--incidents 200] [--rate 20]
  *
- * Time from an incident event being committed and enqueued (what the monitoring engine does right
- * after the check that confirms an outage) to its signed webhook arriving at a local receiver,
- * through a real notify worker process (fan-out job → alerts_sent row → delivery job → HTTP).
+ * Time from the confirming check (the moment the check result that opens the incident exists) to
+ * its signed webhook arriving at a local receiver. The result goes through the real monitoring
+ * engine in this process (createCheckEngine: batched write, incident transaction, outbox, enqueue)
+ * and a real notify worker process (fan-out job → alerts_sent row → delivery job → HTTP). Each
+ * monitor is up with confirmations = 1, so its one failing check is the confirming one; the check
+ * itself is a stub that answers "down" at once, so the network time of a real check is not counted.
  * Two runs over N incidents each: paced (N at --rate per second, the latency a single outage sees)
  * and a burst (N at once, a wide outage). Prints median / p95 / p99 / max. Target: p99 < 2 s.
  *
@@ -22,10 +25,17 @@ import { parseArgs } from 'node:util';
 import { createTestDatabase } from '../../packages/db/src/testing';
 import { loadConfig } from '../../packages/shared/src/config';
 import { closeWorkerContext, createWorkerContext } from '../../apps/worker/src/context';
+import { createRequire } from 'node:module';
+import { checksQueue, NOTIFY_QUEUE } from '../../packages/db/src/index';
+import { createCheckEngine } from '../../apps/worker/src/monitoring/engine';
 import { createTeam, insertMonitor } from '../../apps/worker/src/monitoring/test-support';
 import type { AlertContent } from '../../apps/worker/src/notify/message';
 import { webhookProvider } from '../../apps/worker/src/notify/providers/webhook';
 import { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from '../../apps/worker/src/notify/test-support';
+
+const workerRequire = createRequire(new URL('../../apps/worker/package.json', import.meta.url));
+const { Queue } = workerRequire('bullmq') as typeof import('bullmq');
+const pino = workerRequire('pino') as typeof import('pino').default;
 import { startWebhookReceiver } from '../../apps/worker/src/notify/testing';
 
 const { values } = parseArgs({ options: { incidents: { type: 'string', default: '200' }, rate: { type: 'string', default: '20' } } });
@@ -60,6 +70,7 @@ async function main() {
   };
   const ctx = createWorkerContext(loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' }));
   let child: ChildProcess | undefined;
+  const closers: (() => Promise<void>)[] = [];
   try {
     child = spawn(process.execPath, ['--import', 'tsx', 'src/notify/testing-worker.ts'], {
       cwd: workerDir,
@@ -85,7 +96,11 @@ async function main() {
     const channel = await insertChannel(database.db, teamId, 'webhook', { url: `${receiver.url}/bench`, secret });
     // A fresh monitor per incident (a monitor has at most one open incident): warm-up + two runs.
     const all: number[] = [];
-    for (let i = 0; i < 2 * N + 1; i++) all.push(await insertMonitor(database.db, teamId, { name: `svc-${i}`, url: `https://svc-${i}.example.com/`, status: 'down' }));
+    // The warm-up monitor is down (its event is inserted directly); the measured ones are up with
+    // confirmations = 1, so the first failing check opens their incident.
+    for (let i = 0; i < 2 * N + 1; i++) {
+      all.push(await insertMonitor(database.db, teamId, { name: `svc-${i}`, url: `https://svc-${i}.example.com/`, status: i === 0 ? 'down' : 'up', confirmations: 1 }));
+    }
     for (const m of all) await routeMonitor(database.db, teamId, m, [channel]);
 
     const producer = eventProducer(ctx);
@@ -102,14 +117,17 @@ async function main() {
     let nextBaselineId = BASELINE_ID_BASE;
 
     const f = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
-    const run = async (label: string, spacingMs: number, count: number, send: (i: number) => Promise<number>): Promise<Latencies> => {
+    /** `send` answers the id the webhook will carry, and (for the worker) when the clock started. */
+    const run = async (label: string, spacingMs: number, count: number, send: (i: number) => Promise<number | { id: number; t0: number }>): Promise<Latencies> => {
       const sent = new Map<number, number>();
       const started = Date.now();
       await Promise.all(
         Array.from({ length: count }, async (_, i) => {
           if (spacingMs > 0) await new Promise((r) => setTimeout(r, i * spacingMs));
           const t0 = performance.timeOrigin + performance.now();
-          sent.set(await send(i), t0);
+          const out = await send(i);
+          if (typeof out === 'number') sent.set(out, t0);
+          else sent.set(out.id, out.t0);
         }),
       );
       const enqueuedIn = Date.now() - started;
@@ -121,10 +139,32 @@ async function main() {
       );
       return r;
     };
+    // The monitoring engine as the worker runs it; the stub check records when its result exists.
+    const checkDoneAt = new Map<string, number>();
+    const notifyQueue = new Queue(NOTIFY_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+    const checks = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+    const engine = createCheckEngine({
+      db: database.db,
+      checks,
+      notify: notifyQueue,
+      log: pino({ level: 'silent' }),
+      runOptions: { allowPrivate: true },
+      runCheck: async (target) => {
+        checkDoneAt.set((target as { url: string }).url, performance.timeOrigin + performance.now());
+        return { status: 'down', status_code: 503, response_time_ms: 1, timings: { dns: null, connect: null, tls: null, ttfb: null }, error: 'expected status 200-299, got 503', cert_expires_at: null, cert_days_left: null };
+      },
+    });
+    closers.push(async () => {
+      await engine.close();
+      await notifyQueue.close();
+      await checks.close();
+    });
+    /** Runs the confirming check of monitors[i]; answers its incident id and the check's time. */
     const viaWorker = (monitors: number[]) => async (i: number) => {
-      const { eventId, incidentId } = await insertIncidentEvent(database.db, teamId, monitors[i]!);
-      await producer.enqueue([eventId]);
-      return incidentId;
+      const monitorId = monitors[i]!;
+      await engine.process({ id: `bench-${monitorId}`, timestamp: Date.now(), data: { monitor_id: monitorId } as never });
+      const incident = await database.db.selectFrom('incidents').select('id').where('monitor_id', '=', monitorId).executeTakeFirstOrThrow();
+      return { id: Number(incident.id), t0: checkDoneAt.get(`https://svc-${all.indexOf(monitorId)}.example.com/`)! };
     };
     const directPost = async () => {
       const id = (nextBaselineId += 1);
@@ -139,7 +179,7 @@ async function main() {
       return ratio;
     };
 
-    console.log(`bench:alerts — event committed + enqueued → signed webhook received, 1 notify worker process, ${N} incidents per run`);
+    console.log(`bench:alerts — confirming check result → engine (incident opened, event enqueued) → signed webhook received, 1 notify worker process, ${N} incidents per run`);
     console.log(`baseline: the same signed POST sent directly from the bench process to the same receiver (no queue, no DB), same count and pacing, right before each run`);
     console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} before the runs\n`);
     const pacedBase = await run(`baseline paced (${RATE}/s), direct POST`, 1000 / RATE, N, directPost);
@@ -167,6 +207,7 @@ async function main() {
       })}`,
     );
   } finally {
+    for (const close of closers) await close();
     if (child && child.exitCode === null) {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');

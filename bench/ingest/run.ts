@@ -244,7 +244,7 @@ async function main() {
     await sql`INSERT INTO sites (team_id, name, domain, tracking_code) VALUES (1, 'bench', 'example.com', ${code})`.execute(db);
 
     const bare = await child('bench/ingest/bare-server.ts');
-    const api = await child('bench/ingest/api-server.ts');
+    const api = await child('bench/api-server.ts');
     const worker = await child('bench/ingest/drain-worker.ts');
     const reqs = requests(code);
 

@@ -1,13 +1,15 @@
 /**
  * Sparkline query on a monitor_checks table with a lot of history (docs/dashboard.md).
  *
- *   npx tsx bench/sparklines/run.ts            # 100 monitors x 20,000 checks (+ another team's)
- *   CHECKS_PER_MONITOR=50000 npx tsx bench/sparklines/run.ts
+ *   pnpm bench:sparklines                      # 100 monitors x 20,000 checks (+ another team's)
+ *   CHECKS_PER_MONITOR=50000 pnpm bench:sparklines
  *
  * Builds its own database, fills it with the Sequence engine, then times for 100 monitor ids:
  * the endpoint's query (ids narrowed to the team, then a UNION ALL of one LIMIT 30 per monitor),
  * the old way (one checks query per monitor, what 100 list rows used to send), and a window
  * function (ROW_NUMBER() over each monitor's checks). Prints EXPLAIN and ANALYZE row counts.
+ * Baseline (same run, same database): the old way. Target: the endpoint's p95 < 100 ms for 100
+ * monitors (the monitors-list budget). Ends with one `BENCH_SUMMARY {json}` line for `pnpm bench`.
  */
 import { createTestDatabase } from '../../packages/db/src/testing';
 import { sql } from '../../packages/db/src/index';
@@ -23,7 +25,7 @@ function pct(xs: number[], p: number) {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(s.length * p) - 1))]!;
 }
 
-async function time(label: string, runs: number, fn: () => Promise<unknown>) {
+async function time(label: string, runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
   await fn();
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -32,6 +34,7 @@ async function time(label: string, runs: number, fn: () => Promise<unknown>) {
     ms.push(performance.now() - t0);
   }
   console.log(`${label.padEnd(58)} p50 ${pct(ms, 0.5).toFixed(1).padStart(7)} ms   p95 ${pct(ms, 0.95).toFixed(1).padStart(7)} ms   (${runs} runs)`);
+  return { p50: pct(ms, 0.5), p95: pct(ms, 0.95) };
 }
 
 const database = await createTestDatabase('sparkbench');
@@ -78,14 +81,28 @@ try {
   const windowAnalyzed = (await sql<{ r_rows: number | null; table: string }>`ANALYZE ${windowed}`.execute(db)).rows;
   console.log(`ANALYZE of the window-function query: ${windowAnalyzed.map((r) => `${r.table} r_rows=${r.r_rows}`).join(', ')}\n`);
 
-  await time('endpoint: team filter + UNION ALL, 100 monitors', RUNS, () => sparklines(db, 1, ids));
+  const endpoint = await time('endpoint: team filter + UNION ALL, 100 monitors', RUNS, () => sparklines(db, 1, ids));
   await time('endpoint: 100 ids of another team (answer empty)', RUNS, () => sparklines(db, 1, foreign));
-  await time('old way: 100 checks queries (limit 31), one at a time', Math.max(3, RUNS / 3), async () => {
+  const oldWay = await time('old way: 100 checks queries (limit 31), one at a time', Math.max(3, Math.floor(RUNS / 3)), async () => {
     for (const id of ids) {
       await sql`SELECT * FROM monitor_checks FORCE INDEX (monitor_checks_monitor_time_idx) WHERE monitor_id = ${id} AND team_id = 1 ORDER BY checked_at DESC, id DESC LIMIT 31`.execute(db);
     }
   });
   await time('window function over the 100 monitors', 3, () => windowed.execute(db));
+  const load = loadavg()[0]!;
+  const met = endpoint.p95 < 100;
+  console.log(`target (endpoint p95 < 100 ms for 100 monitors): ${met ? 'met' : 'NOT met'}; load average ${load.toFixed(1)}`);
+  console.log(
+    `BENCH_SUMMARY ${JSON.stringify({
+      bench: 'sparklines',
+      figure: `100 monitors x ${CHECKS.toLocaleString('en')} checks: p50 ${endpoint.p50.toFixed(1)} ms, p95 ${endpoint.p95.toFixed(1)} ms`,
+      baseline: `100 separate checks queries: p50 ${oldWay.p50.toFixed(1)} ms, p95 ${oldWay.p95.toFixed(1)} ms`,
+      ratio: `p50 ${(oldWay.p50 / Math.max(0.1, endpoint.p50)).toFixed(1)}x faster`,
+      target: 'p95 < 100 ms',
+      met,
+      load: +load.toFixed(1),
+    })}`,
+  );
 } finally {
   await database.drop();
 }

@@ -34,6 +34,8 @@ import './types';
 export interface BuildOptions {
   /** Pino logger options; tests pass `false`. */
   logger?: boolean | object;
+  /** false serves the public status routes without their cache: bench:status's baseline only. */
+  publicStatusCache?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -115,7 +117,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(maintenanceRoutes);
         await api.register(heartbeatRoutes);
         await api.register(statusPageRoutes);
-        await api.register(publicStatusRoutes);
+        await api.register(publicStatusRoutes, { cache: opts.publicStatusCache ?? true });
         await api.register(siteRoutes);
         await api.register(statsRoutes);
         await api.register(channelRoutes);

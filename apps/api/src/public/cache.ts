@@ -13,6 +13,8 @@ import { gzipSync } from 'node:zlib';
  *   of visitors costs one Redis round trip per resource per second, not one per request.
  * - Rebuilds are single-flight per resource within a process.
  * When Redis is unavailable the resource is built from MySQL and kept only locally.
+ * `{ enabled: false }` builds every request from MySQL and keeps nothing: the same route without
+ * its cache, the fair same-transport baseline of `bench:status` (never used by the product).
  */
 
 export const LOCAL_TTL_MS = 1_000;
@@ -70,6 +72,20 @@ function decode(raw: string): { version: string; teamId: number; contentType: st
   return { version, teamId: Number(teamId), contentType, body: raw.slice(nl + 1) };
 }
 
+/**
+ * Locates and renders the resource from MySQL. `versionOf` (the team's cache version) is read
+ * between the two, so a bump landing while we render leaves the copy stale; `entry` is what Redis
+ * may keep (none when the version could not be read).
+ */
+async function build<P>(loader: Loader<P>, versionOf: (teamId: number) => Promise<string | null> = async () => null): Promise<{ rep: Representation; entry: string | null }> {
+  const located = await loader.locate();
+  if (!located) return { rep: NOT_FOUND, entry: null };
+  const version = await versionOf(located.teamId);
+  const out = await loader.render(located);
+  if (!out) return { rep: NOT_FOUND, entry: null };
+  return { rep: represent(200, out.contentType, out.body), entry: version === null ? null : encode(version, located.teamId, out.contentType, out.body) };
+}
+
 export class PublicCache {
   private readonly local = new Map<string, LocalEntry>();
   private readonly inflight = new Map<string, Promise<Representation>>();
@@ -78,6 +94,7 @@ export class PublicCache {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly now: () => number = Date.now,
+    private readonly options: { enabled: boolean } = { enabled: true },
   ) {}
 
   /**
@@ -85,6 +102,7 @@ export class PublicCache {
    * the page does not exist or is not public (cached as a 404 for LOCAL_TTL_MS only).
    */
   async get<P>(slug: string, variant: string, loader: Loader<P>): Promise<Representation> {
+    if (!this.options.enabled) return (await build(loader)).rep;
     const key = `${statusPageCacheKey(this.prefix, slug)}:${variant}`;
     const hit = this.local.get(key);
     if (hit && this.now() - hit.at < LOCAL_TTL_MS) return hit.rep;
@@ -121,21 +139,14 @@ export class PublicCache {
   }
 
   private async rebuild<P>(key: string, loader: Loader<P>): Promise<Representation> {
-    const located = await loader.locate();
-    if (!located) return this.remember(key, NOT_FOUND);
-    // The version is read before the rows: a bump landing while we render leaves this copy stale.
-    const version = await this.redis.get(statusPagesVersionKey(this.prefix, located.teamId)).then(
-      (v) => v ?? '0',
-      () => null,
+    const { rep, entry } = await build(loader, (teamId) =>
+      this.redis.get(statusPagesVersionKey(this.prefix, teamId)).then(
+        (v) => v ?? '0',
+        () => null,
+      ),
     );
-    const out = await loader.render(located);
-    if (!out) return this.remember(key, NOT_FOUND);
-    if (version !== null) {
-      await this.redis
-        .set(key, encode(version, located.teamId, out.contentType, out.body), 'EX', STATUS_PAGE_CACHE_TTL_SECONDS)
-        .catch(() => undefined);
-    }
-    return this.remember(key, represent(200, out.contentType, out.body));
+    if (entry) await this.redis.set(key, entry, 'EX', STATUS_PAGE_CACHE_TTL_SECONDS).catch(() => undefined);
+    return this.remember(key, rep);
   }
 
   clearLocal() {

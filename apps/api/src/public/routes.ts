@@ -31,8 +31,8 @@ const DOMAIN_TTL_MS = 5_000;
  * They skip the Redis-backed per-IP rate limit: the answer comes from memory, and visitors behind
  * one NAT during an outage must not be turned away (see docs/adr/0071-public-status-routes-skip-the-rate-limit.md).
  */
-export const publicStatusRoutes: FastifyPluginAsyncZod = async (app) => {
-  const cache = new PublicCache(app.redis, app.config.redisPrefix);
+export const publicStatusRoutes: FastifyPluginAsyncZod<{ cache?: boolean }> = async (app, opts) => {
+  const cache = new PublicCache(app.redis, app.config.redisPrefix, Date.now, { enabled: opts.cache ?? true });
   cachesByPrefix.set(app.config.redisPrefix, cache);
   app.addHook('onClose', async () => {
     cachesByPrefix.delete(app.config.redisPrefix);
