@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // its own Redis key prefix, so files run in parallel without sharing state.
 export default defineConfig({
   test: {
-    include: ['apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'infrastructure/test/**/*.test.ts'],
+    include: ['apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'infrastructure/test/**/*.test.ts', 'eslint-rules/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/.next/**'],
     pool: 'forks',
     maxWorkers: 3,

@@ -1,16 +1,8 @@
 import { Queue, type ConnectionOptions, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  collectDefaultMetrics,
-  Counter,
-  Gauge,
-  Histogram,
-  Registry,
-  type CounterConfiguration,
-  type GaugeConfiguration,
-  type HistogramConfiguration,
-  type Metric,
-} from 'prom-client';
+import { metricsFor } from '@sentrypulse/metrics';
+import { withTimeout } from '@sentrypulse/shared';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /**
  * The worker process's Prometheus registry, served at GET /metrics by ops-server.ts.
@@ -30,31 +22,16 @@ import {
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'sentrypulse_worker_' });
 
-function getOrCreate<M extends Metric>(name: string, make: () => M): M {
-  return (registry.getSingleMetric(name) as M | undefined) ?? make();
-}
-
-export function counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
-  return getOrCreate(config.name, () => new Counter({ ...config, registers: [registry] }));
-}
-export function gauge<T extends string>(config: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T> {
-  return getOrCreate(config.name, () => new Gauge({ ...config, registers: [registry] }));
-}
-export function histogram<T extends string>(config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T> {
-  return getOrCreate(config.name, () => new Histogram({ ...config, registers: [registry] }));
-}
+export const { counter, gauge, histogram } = metricsFor(registry);
 
 /** BullMQ job states reported per queue. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
 /** A scrape must answer even while Redis is away (BullMQ connections queue commands meanwhile). */
 const SCRAPE_TIMEOUT_MS = 1_000;
-function withTimeout<T>(p: Promise<T>): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.catch(() => null),
-    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SCRAPE_TIMEOUT_MS))),
-  ]).finally(() => clearTimeout(timer));
+/** The value, or null when Redis failed or did not answer within the scrape budget. */
+function withinScrape<T>(p: Promise<T>): Promise<T | null> {
+  return withTimeout(p, SCRAPE_TIMEOUT_MS).catch(() => null);
 }
 
 const watchedQueues = new Set<Queue>();
@@ -104,7 +81,7 @@ export const workerMetrics = {
         [...watchedQueues].map(async (queue) => {
           // A scrape while Redis is away must not fail the whole endpoint: the series just go
           // missing, and readiness reports the outage.
-          const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES));
+          const counts = await withinScrape(queue.getJobCounts(...QUEUE_STATES));
           if (!counts) return;
           for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
         }),
@@ -119,7 +96,7 @@ export const workerMetrics = {
       this.reset();
       await Promise.all(
         [...watchedStreams].map(async ([key, redis]) => {
-          const len = await withTimeout(redis.xlen(key));
+          const len = await withinScrape(redis.xlen(key));
           if (len !== null) this.set({ stream: key }, len);
         }),
       );

@@ -1,5 +1,5 @@
 import { CHECKS_QUEUE, NOTIFY_QUEUE, sql } from '@sentrypulse/db';
-import { ingestStreamKey } from '@sentrypulse/shared';
+import { ingestStreamKey, withTimeout } from '@sentrypulse/shared';
 import { createServer, type Server } from 'node:http';
 import type { WorkerContext } from './context';
 import { ANALYTICS_QUEUE } from './analytics/module';
@@ -7,15 +7,6 @@ import { registry, watchQueueNames, watchStream } from './metrics';
 
 /** Every BullMQ queue the worker processes, reported in sentrypulse_queue_jobs. */
 export const WATCHED_QUEUES = [CHECKS_QUEUE, NOTIFY_QUEUE, 'alerts', ANALYTICS_QUEUE, 'monitoring-housekeeping'];
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error('timeout')), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Liveness and readiness for the worker process (orchestrators probe these). */
 export function startOpsServer(ctx: WorkerContext, port: number): Promise<Server> {

@@ -154,7 +154,7 @@ export async function breakdown(
   limit: number,
   filters?: Filter[],
 ): Promise<BreakdownItem[]> {
-  const dimension = property as Dimension;
+  const dimension: Dimension = property;
   const parts = split(site, from, to, !!filters?.length);
   const merged = new Map<string, BreakdownRow>();
   // Raw days and rolled-up days are independent queries: run them side by side.

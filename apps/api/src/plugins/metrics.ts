@@ -1,16 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  collectDefaultMetrics,
-  Counter,
-  Gauge,
-  Histogram,
-  Registry,
-  type CounterConfiguration,
-  type GaugeConfiguration,
-  type HistogramConfiguration,
-  type Metric,
-} from 'prom-client';
+import { metricsFor, type MetricFactories } from '@sentrypulse/metrics';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics of one API instance. Feature plugins add their own through
@@ -20,11 +11,8 @@ import {
  *   const accepted = app.metrics.counter({ name: 'sentrypulse_collect_accepted_total', help: '...' });
  *   accepted.inc();
  */
-export interface ApiMetrics {
+export interface ApiMetrics extends MetricFactories {
   registry: Registry;
-  counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T>;
-  gauge<T extends string>(config: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T>;
-  histogram<T extends string>(config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T>;
 }
 
 declare module 'fastify' {
@@ -44,15 +32,7 @@ export function createApiMetrics(): ApiMetrics {
   // process, and each must count only its own requests.
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sentrypulse_api_' });
-  function getOrCreate<M extends Metric>(name: string, make: () => M): M {
-    return (registry.getSingleMetric(name) as M | undefined) ?? make();
-  }
-  return {
-    registry,
-    counter: (config) => getOrCreate(config.name, () => new Counter({ ...config, registers: [registry] })),
-    gauge: (config) => getOrCreate(config.name, () => new Gauge({ ...config, registers: [registry] })),
-    histogram: (config) => getOrCreate(config.name, () => new Histogram({ ...config, registers: [registry] })),
-  };
+  return { registry, ...metricsFor(registry) };
 }
 
 /**

@@ -14,6 +14,23 @@ export interface BreakdownTab {
   filterable?: boolean;
 }
 
+/** What a breakdown counts: events for event names and properties, visitors for the rest. */
+export const BREAKDOWN_METRIC = {
+  page: 'visitors',
+  entry_page: 'visitors',
+  exit_page: 'visitors',
+  referrer: 'visitors',
+  utm_source: 'visitors',
+  utm_medium: 'visitors',
+  utm_campaign: 'visitors',
+  browser: 'visitors',
+  os: 'visitors',
+  device: 'visitors',
+  country: 'visitors',
+  event: 'events',
+  event_prop: 'events',
+} as const satisfies Record<BreakdownProperty, 'visitors' | 'events'>;
+
 const COUNTRY = typeof Intl !== 'undefined' && 'DisplayNames' in Intl ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
 function display(property: BreakdownProperty, value: string) {
   if (!value) return '(none)';
@@ -92,7 +109,7 @@ function MoreDialog({
   useEffect(() => {
     ref.current?.showModal();
   }, []);
-  const metric = tab.property === 'event' || tab.property === 'event_prop' ? 'events' : 'visitors';
+  const metric = BREAKDOWN_METRIC[tab.property];
   const items = (data?.items ?? []).filter((i) => i.value.toLowerCase().includes(q.toLowerCase()));
   return (
     <dialog
@@ -155,7 +172,7 @@ export function BreakdownCard({
   // Cards below the fold load when scrolled near: the first paint's requests go to what is seen.
   const [ref, visible] = useVisible<HTMLElement>('300px');
   const { data, error, mutate } = useBreakdown(teamId, siteId, tab.property, visible ? params : null, 8);
-  const metric = tab.property === 'event' || tab.property === 'event_prop' ? 'events' : 'visitors';
+  const metric = BREAKDOWN_METRIC[tab.property];
   const pick = tab.filterable === false ? undefined : (v: string) => onFilter(tab.property, v);
   return (
     <section ref={ref} className="flex min-w-0 flex-col rounded-lg border border-border bg-surface" data-testid={`breakdown-${tabs[0]!.property}`}>

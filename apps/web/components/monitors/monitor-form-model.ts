@@ -153,37 +153,42 @@ export function monitorBodyFromForm(f: MonitorFormState, forEdit = false): Recor
     severity: f.severity,
   };
   if (f.type !== 'heartbeat') body.timeout_ms = num(f.timeout_ms);
-  if (f.type === 'http') {
-    Object.assign(body, {
-      url: f.url.trim(),
-      method: f.method,
-      headers: parseHeaders(f.headers),
-      body: f.body === '' ? undefined : f.body,
-      expected_status: str(f.expected_status),
-      keyword: str(f.keyword),
-      keyword_absent: str(f.keyword) ? f.keyword_absent : undefined,
-      json_path: str(f.json_path),
-      json_expected: str(f.json_path) ? str(f.json_expected) : undefined,
-      follow_redirects: f.follow_redirects,
-      ssl_expiry_days: f.url.trim().startsWith('https:') ? num(f.ssl_expiry_days) : undefined,
-      degraded_threshold_ms: num(f.degraded_threshold_ms),
-      alert_on_degraded: alertOnDegraded(f, forEdit),
-    });
-  } else if (f.type === 'dns') {
-    const expected = f.dns_expected
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean);
-    Object.assign(body, { host: f.host.trim(), dns_record_type: f.dns_record_type, dns_expected: expected.length ? expected : undefined });
-  } else if (f.type === 'tcp') {
-    Object.assign(body, { host: f.host.trim(), port: num(f.port), degraded_threshold_ms: num(f.degraded_threshold_ms), alert_on_degraded: alertOnDegraded(f, forEdit) });
-  } else {
-    body.heartbeat_grace_seconds = num(f.heartbeat_grace_seconds);
-  }
+  Object.assign(body, TYPE_BODY[f.type](f, forEdit));
   if (forEdit) for (const k of BY_TYPE[f.type]) if (CLEARABLE.includes(k) && body[k] === undefined) body[k] = null;
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
   return body;
 }
+
+/** Whether the form offers a field for this type (the same table that decides what an edit clears). */
+export const typeUsesField = (type: MonitorType, field: string): boolean => BY_TYPE[type].includes(field);
+
+/** The type's own fields of the body, one entry per MonitorType (a new type must add its own). */
+export const TYPE_BODY: Record<MonitorType, (f: MonitorFormState, forEdit: boolean) => Record<string, unknown>> = {
+  http: (f, forEdit) => ({
+    url: f.url.trim(),
+    method: f.method,
+    headers: parseHeaders(f.headers),
+    body: f.body === '' ? undefined : f.body,
+    expected_status: str(f.expected_status),
+    keyword: str(f.keyword),
+    keyword_absent: str(f.keyword) ? f.keyword_absent : undefined,
+    json_path: str(f.json_path),
+    json_expected: str(f.json_path) ? str(f.json_expected) : undefined,
+    follow_redirects: f.follow_redirects,
+    ssl_expiry_days: f.url.trim().startsWith('https:') ? num(f.ssl_expiry_days) : undefined,
+    degraded_threshold_ms: num(f.degraded_threshold_ms),
+    alert_on_degraded: alertOnDegraded(f, forEdit),
+  }),
+  dns: (f) => {
+    const expected = f.dns_expected
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+    return { host: f.host.trim(), dns_record_type: f.dns_record_type, dns_expected: expected.length ? expected : undefined };
+  },
+  tcp: (f, forEdit) => ({ host: f.host.trim(), port: num(f.port), degraded_threshold_ms: num(f.degraded_threshold_ms), alert_on_degraded: alertOnDegraded(f, forEdit) }),
+  heartbeat: (f) => ({ heartbeat_grace_seconds: num(f.heartbeat_grace_seconds) }),
+};
 
 /** Create: the full schema including the type's cross-field rules. */
 export const CreateMonitorForm = CreateMonitorBody;

@@ -6,7 +6,7 @@ import { useZodForm } from '../../lib/forms';
 import { Button } from '../ui/button';
 import { Card } from '../ui/card';
 import { Checkbox, FormError, SelectField, TextArea, TextField } from '../ui/field';
-import { changedChannelIds, CreateMonitorForm, EditMonitorForm, emptyMonitorForm, formFromMonitor, monitorBodyFromForm, type MonitorFormState } from './monitor-form-model';
+import { changedChannelIds, CreateMonitorForm, EditMonitorForm, emptyMonitorForm, formFromMonitor, monitorBodyFromForm, typeUsesField, type MonitorFormState } from './monitor-form-model';
 
 const TYPE_LABEL: Record<MonitorType, string> = {
   http: 'HTTP(S) / keyword',
@@ -135,13 +135,13 @@ export function MonitorForm({
           <TextField label="Interval (seconds)" inputMode="numeric" hint={`Your plan allows every ${minInterval} s or slower`} {...text('interval_seconds')} />
           {f.type !== 'heartbeat' ? <TextField label="Timeout (ms)" inputMode="numeric" {...text('timeout_ms')} /> : <TextField label="Grace (seconds)" inputMode="numeric" {...text('heartbeat_grace_seconds')} />}
           <TextField label="Failures before an incident" inputMode="numeric" {...text('confirmations')} />
-          {f.type === 'http' || f.type === 'tcp' ? <TextField label="Degraded above (ms)" inputMode="numeric" placeholder="optional" {...text('degraded_threshold_ms')} /> : null}
+          {typeUsesField(f.type, 'degraded_threshold_ms') ? <TextField label="Degraded above (ms)" inputMode="numeric" placeholder="optional" {...text('degraded_threshold_ms')} /> : null}
           <SelectField label="Incident severity" {...text('severity')}>
             {Severity.options.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </SelectField>
-          {(f.type === 'http' || f.type === 'tcp') && hasThreshold ? (
+          {typeUsesField(f.type, 'degraded_threshold_ms') && hasThreshold ? (
             <div className="sm:col-span-3">
               <Checkbox
                 label="Open an incident when slow (minor, after the same number of checks in a row; not counted as downtime)"

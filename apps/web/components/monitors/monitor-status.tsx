@@ -1,4 +1,4 @@
-import type { Monitor } from '@sentrypulse/shared';
+import type { Monitor, MonitorType } from '@sentrypulse/shared';
 import { StatusDot, type StatusTone } from '../ui/status';
 
 export function monitorTone(m: Pick<Monitor, 'status' | 'enabled'>): StatusTone {
@@ -10,16 +10,17 @@ export function MonitorDot({ monitor }: { monitor: Pick<Monitor, 'status' | 'ena
   return <StatusDot status={monitorTone(monitor)} pulse />;
 }
 
+type TargetFields = Pick<Monitor, 'type' | 'url' | 'host' | 'port' | 'dns_record_type'>;
+
+/** One line per type (a record over the enum, so a new type must say what it shows). */
+export const TARGET_LINE: Record<MonitorType, (m: TargetFields) => string> = {
+  http: (m) => m.url ?? '',
+  tcp: (m) => `${m.host ?? ''}:${m.port ?? ''}`,
+  dns: (m) => `${m.dns_record_type ?? ''} ${m.host ?? ''}`,
+  heartbeat: () => 'Heartbeat',
+};
+
 /** What a monitor watches, in one line: the URL, host:port, the DNS name or "heartbeat". */
-export function monitorTarget(m: Pick<Monitor, 'type' | 'url' | 'host' | 'port' | 'dns_record_type'>): string {
-  switch (m.type) {
-    case 'http':
-      return m.url ?? '';
-    case 'tcp':
-      return `${m.host ?? ''}:${m.port ?? ''}`;
-    case 'dns':
-      return `${m.dns_record_type ?? ''} ${m.host ?? ''}`;
-    case 'heartbeat':
-      return 'Heartbeat';
-  }
+export function monitorTarget(m: TargetFields): string {
+  return TARGET_LINE[m.type](m);
 }

@@ -1,8 +1,10 @@
 import type { AddressPolicy } from '../outbound';
+import type { MonitorType } from '@sentrypulse/shared';
 
 /** What one check needs to know about its monitor (built by the scheduler from the monitors row). */
 export interface CheckTarget {
-  type: 'http' | 'dns' | 'tcp';
+  /** Any monitor type: CHECK_RUNNERS has an entry for each (heartbeat's answers unsupported). */
+  type: MonitorType;
   // http
   url?: string;
   /** Default GET. */

@@ -1,3 +1,4 @@
+import type { BreakdownProperty, FilterProperty } from '@sentrypulse/shared';
 import { createHash } from 'node:crypto';
 import type { Db } from '../connection';
 import type { PageviewsRawTable } from '../schema';
@@ -18,10 +19,14 @@ export const DIMENSION_COLUMNS = {
   device: 'device',
   country: 'country',
   event: 'name',
-} as const;
-export type ColumnDimension = keyof typeof DIMENSION_COLUMNS;
-export type Dimension = ColumnDimension | 'exit_page' | 'event_prop';
-export const ROLLUP_DIMENSIONS: Dimension[] = [...(Object.keys(DIMENSION_COLUMNS) as ColumnDimension[]), 'exit_page', 'event_prop'];
+} as const satisfies Record<FilterProperty, string>;
+/** Every filterable property is one column (DIMENSION_COLUMNS must name them all, and no other). */
+export type ColumnDimension = FilterProperty;
+export type Dimension = BreakdownProperty;
+/** The derived dimensions: the breakdown properties that are not a column. */
+const DERIVED_DIMENSIONS = ['exit_page', 'event_prop'] as const satisfies ReadonlyArray<Exclude<BreakdownProperty, FilterProperty>>;
+/** Every breakdown property is rolled up (a unit test holds it to BreakdownProperty's options). */
+export const ROLLUP_DIMENSIONS: Dimension[] = [...(Object.keys(DIMENSION_COLUMNS) as ColumnDimension[]), ...DERIVED_DIMENSIONS];
 
 /** Breakdown rows summed over a whole month are stored under `m:<dimension>`, dated the 1st. */
 export const MONTH_PREFIX = 'm:';

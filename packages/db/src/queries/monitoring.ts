@@ -115,7 +115,7 @@ export async function refreshUptime24h(db: Kysely<Database>, monitors: Array<{ i
 /** The check-runner input built from a monitors row (contract of apps/worker/src/checks). */
 export function checkTargetOf(m: MonitorRow) {
   return {
-    type: m.type as 'http' | 'dns' | 'tcp',
+    type: m.type,
     url: m.url ?? undefined,
     method: m.method ?? undefined,
     headers: m.headers ?? undefined,

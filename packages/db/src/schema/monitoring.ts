@@ -1,10 +1,12 @@
+import type { MonitorType } from '@sentrypulse/shared';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
-export type MonitorType = 'http' | 'dns' | 'tcp' | 'heartbeat';
+/** The column holds the contract's enum (one definition, packages/shared). */
+export type { MonitorType };
 export type MonitorStatus = 'pending' | 'up' | 'down' | 'degraded' | 'paused';
 export type CheckStatus = 'up' | 'down' | 'degraded';
 export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';

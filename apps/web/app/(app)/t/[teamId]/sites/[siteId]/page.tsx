@@ -1,5 +1,5 @@
 'use client';
-import type { BreakdownProperty, FilterProperty } from '@sentrypulse/shared';
+import { FilterProperty, type BreakdownProperty } from '@sentrypulse/shared';
 import dynamic from 'next/dynamic';
 import { useParams, useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
@@ -23,7 +23,7 @@ const VisitorsChart = dynamic(() => import('@/components/charts/visitors-chart')
 
 type Filter = { property: FilterProperty; value: string };
 
-const FILTER_LABEL: Record<string, string> = {
+const FILTER_LABEL: Record<FilterProperty, string> = {
   page: 'Page',
   entry_page: 'Entry page',
   referrer: 'Source',
@@ -83,7 +83,10 @@ export default function SiteDashboardPage() {
   if (!site.data) return <SkeletonRows rows={4} height="h-24" />;
   const s = stats.data;
   const addFilter = (property: BreakdownProperty, value: string) => {
-    const p = property as FilterProperty;
+    // exit_page and event_prop tabs are not filterable, so they never call this.
+    const parsed = FilterProperty.safeParse(property);
+    if (!parsed.success) return;
+    const p = parsed.data;
     setFilters((f) => [...f.filter((x) => x.property !== p), { property: p, value }]);
   };
 
