@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Inject = (method: string, url: string, user: TestUser, payload?: unknown) => Promise<{ statusCode: number; json(): any; body: string; headers: Record<string, unknown> }>;
+type Inject = (method: string, url: string, user: TestUser, payload?: unknown) => Promise<{ statusCode: number; headers: Record<string, unknown>; json(): any; body: string }>;
 const inject: Inject = (method, url, user, payload) =>
   t.app.inject({ method: method as 'GET', url, headers: bearer(user), ...(payload === undefined ? {} : { payload: payload as object }) });
 

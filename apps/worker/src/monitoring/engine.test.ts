@@ -1,4 +1,4 @@
-import { checksQueue, NOTIFY_QUEUE, sql, statusPagesVersionKey, syncMonitorSchedule } from '@sentrypulse/db';
+import { checksQueue, monitorSchedulerId, NOTIFY_QUEUE, sql, statusPagesVersionKey, syncMonitorSchedule } from '@sentrypulse/db';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Queue } from 'bullmq';
@@ -244,10 +244,19 @@ describe('changes take effect at the next tick', () => {
 
     // pause: the worker drops the scheduler's next run (and the API removes the scheduler)
     await database.db.updateTable('monitors').set({ enabled: false, status: 'paused' }).where('id', '=', id).execute();
-    await new Promise((r) => setTimeout(r, 1_200));
     const count = async () => (await database.db.selectFrom('monitor_checks').select('id').where('monitor_id', '=', id).execute()).length;
+    // Instead of sleeping: wait until the scheduler has started runs that were due after the pause
+    // (its next run moves on when one starts) and none is still active, so those runs were
+    // processed and dropped; a check they stored would show in the count.
+    const q = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+    const settledAfter = async (since: number) =>
+      ((await q.getJobScheduler(monitorSchedulerId(id)))?.next ?? 0) > since + 1_000 && (await q.getActiveCount()) === 0;
+    const pausedAt = Date.now();
+    await waitFor(() => settledAfter(pausedAt), 10_000, 50);
     const before = await count();
-    await new Promise((r) => setTimeout(r, 2_500));
+    const afterFirst = Date.now();
+    await waitFor(() => settledAfter(afterFirst + 1_000), 10_000, 50);
+    await q.close();
     expect(await count()).toBe(before);
     expect((await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('paused');
     await bad.close();
