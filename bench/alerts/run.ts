@@ -25,7 +25,7 @@ import { closeWorkerContext, createWorkerContext } from '../../apps/worker/src/c
 import { createTeam, insertMonitor } from '../../apps/worker/src/monitoring/test-support';
 import type { AlertContent } from '../../apps/worker/src/notify/message';
 import { webhookProvider } from '../../apps/worker/src/notify/providers/webhook';
-import { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from '../../apps/worker/src/notify/test-support';
+import { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from '../../apps/worker/test/notify-support';
 import { startWebhookReceiver } from '../../apps/worker/src/notify/testing';
 
 const { values } = parseArgs({ options: { incidents: { type: 'string', default: '200' }, rate: { type: 'string', default: '20' } } });

@@ -1,4 +1,5 @@
-import { checksQueue, sql } from '@sentrypulse/db';
+import { sql } from '@sentrypulse/db';
+import { bullPrefix, JobProducer, QUEUES } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -133,7 +134,8 @@ describe('two api processes and three workers', () => {
 
     // All three worker processes are consumers of the checks queue.
     const conn = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = checksQueue(conn, `${prefix}:bull`);
+    const jobs = new JobProducer({ connection: conn, prefix: bullPrefix(prefix), db: database.db });
+    const queue = jobs.queue(QUEUES.checks);
     expect(await queue.getWorkersCount()).toBe(3);
 
     // Kill one worker outright: no graceful shutdown, its active jobs are abandoned.
@@ -148,7 +150,7 @@ describe('two api processes and three workers', () => {
     // the survivors. (Measured ~10 s here; the slack covers a loaded CI machine's latency.)
     expect(takeover).toBeLessThanOrEqual(INTERVAL_S * 1000 + 8_000);
     expect(await queue.getWorkersCount()).toBe(2);
-    await queue.close();
+    await jobs.close();
     conn.disconnect();
     console.log(`scale-out: every monitor re-checked ${takeover} ms after SIGKILL of one of three workers (interval ${INTERVAL_S} s)`);
 

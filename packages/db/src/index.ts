@@ -11,7 +11,7 @@ export * from './queries/status-pages-cache';
 export * from './queries/status-pages-public';
 export * from './queries/monitoring';
 export * from './queries/monitoring-engine';
-export * from './queries/monitoring-schedule';
 export * from './queries/monitoring-backfill';
 export * from './queries/channels';
+export * from './queries/installation';
 export * from './secrets';
