@@ -1,4 +1,4 @@
-import { bullPrefix, JobProducer, QUEUES } from '@sentrypulse/jobs';
+import { bullPrefix, JobProducer, monitorSchedulerId, QUEUES } from '@sentrypulse/jobs';
 import { uptimeFigures, utcDateOf, type MonitorStats, type PublicStatusPage } from '@sentrypulse/shared';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Redis } from 'ioredis';
@@ -164,7 +164,7 @@ describe('demo seed against the real API', () => {
     const jobs = new JobProducer({ connection: redis, prefix: bullPrefix(t.config.redisPrefix), db: t.db });
     const schedulers = (await jobs.queue(QUEUES.checks).getJobSchedulers()).map((s) => s.key).sort();
     await jobs.close();
-    expect(schedulers).toEqual(list.items.map((m) => `monitor-${m.id}`).sort());
+    expect(schedulers).toEqual(list.items.map((m) => monitorSchedulerId(m.id)).sort());
   });
 
   it('has rollups the worker would compute itself from the seeded checks, outages and maintenance', async () => {

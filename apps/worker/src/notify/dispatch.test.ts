@@ -1,5 +1,5 @@
-import { sql } from '@sentrypulse/db';
-import { deliverJob, enqueue, incidentEventJob, jobIdOf, QUEUES } from '@sentrypulse/jobs';
+import { newWebhookId, sql } from '@sentrypulse/db';
+import { deliverJob, enqueue, enqueueDeliveries, incidentEventJob, jobIdOf, QUEUES } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Redis } from 'ioredis';
@@ -10,7 +10,7 @@ import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../
 import { producerFor } from '../jobs';
 import type { RunningModule } from '../module';
 import { createTeam, insertMonitor, waitFor } from '../monitoring/test-support';
-import { notifyModule } from './module';
+import { MISSING_ROW_TRIES, notifyModule } from './module';
 import {
   alertRows,
   deliveryJobIdOf,
@@ -159,7 +159,7 @@ describe('alert dispatch', () => {
     await settled(teamId, 1);
     // A second job for the same event (e.g. the outbox sweeper after the first was removed).
     const jobs = producerFor(ctx);
-    const again = await enqueue(jobs, incidentEventJob, { event_id: eventId }, { jobId: `incident-event-${eventId}-again` });
+    const again = await enqueue(jobs, incidentEventJob, { event_id: eventId }, { jobId: `replay-${eventId}` });
     await waitFor(async () => (await jobs.queue(QUEUES.notify).getJob(again))?.finishedOn);
     await jobs.close();
     await new Promise((r) => setTimeout(r, 300));
@@ -375,6 +375,40 @@ describe('alert dispatch', () => {
     const update = smtp.mails.find((m) => m.subject?.startsWith('UPDATE'))!;
     expect(update.text).toContain('Update: A bad deploy; rolling back.');
   });
+  it('delivers a row committed after its job first ran: "row not found yet" is retried, not skipped (issue 18)', async () => {
+    const { teamId } = await teamWithMonitor();
+    const ch = await insertChannel(database.db, teamId, 'webhook', { url: `${hook.url}/hooks/late-row`, secret });
+    const { max } = await database.db.selectFrom('alerts_sent').select((eb) => eb.fn.max('id').as('max')).executeTakeFirstOrThrow();
+    const alertId = String(Number(max ?? 0) + 1000);
+    // The race of a producer that enqueues inside its transaction: the job runs before the commit.
+    const jobs = producerFor(ctx);
+    const queue = jobs.queue(QUEUES.alerts);
+    await enqueueDeliveries(jobs, [alertId]);
+    const jobId = await jobIdOf(jobs, deliverJob, { alert_id: alertId });
+    await waitFor(async () => (await queue.getJob(jobId))?.attemptsStarted === 1 && (await queue.getJobState(jobId)) === 'delayed');
+    await database.db
+      .insertInto('alerts_sent')
+      .values({ id: alertId, team_id: teamId, channel_id: ch, channel_type: 'webhook', event_id: null, event_key: `test:${alertId}`, event_type: 'test', idempotency_key: newWebhookId() })
+      .execute();
+    const row = await waitFor(async () => {
+      const r = await database.db.selectFrom('alerts_sent').selectAll().where('id', '=', alertId).executeTakeFirst();
+      return r?.status === 'sent' ? r : null;
+    });
+    expect(row.attempts).toBe(1);
+    expect(hook.requests.filter((r) => r.path === '/hooks/late-row')).toHaveLength(1);
+    await jobs.close();
+  });
+
+  it('dead-letters a delivery whose row never comes, saying so', async () => {
+    const jobs = producerFor(ctx);
+    await enqueueDeliveries(jobs, ['999999999']);
+    const jobId = await jobIdOf(jobs, deliverJob, { alert_id: '999999999' });
+    const dead = await waitFor(async () => database.db.selectFrom('failed_jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst(), 20_000);
+    expect(dead).toMatchObject({ queue: QUEUES.alerts, team_id: null, attempts: MISSING_ROW_TRIES });
+    expect(dead.error).toBe('alerts_sent row 999999999 does not exist (never committed, or deleted with its team)');
+    await jobs.close();
+  });
+
   it('retries a fan-out that failed on the database (the engine enqueues without retry options)', async () => {
     const { teamId, monitorId } = await teamWithMonitor();
     const ch = await insertChannel(database.db, teamId, 'webhook', { url: `${hook.url}/hooks/fanout-retry`, secret });
