@@ -29,7 +29,7 @@ const IMPORTS_JOBS = /from\s+['"](?:@sentrypulse\/jobs|[./]+(?:packages\/)?jobs\
 export interface Literal {
   /** The text up to the first `${` of a template, or the whole string. */
   text: string;
-  /** The whole literal, each `${…}` replaced by `\u0000`. */
+  /** The whole literal, each `${…}` replaced by `${}`. */
   raw: string;
   /** True when the literal is the whole value (no interpolation). */
   plain: boolean;
@@ -70,7 +70,7 @@ export function stringLiterals(src: string): Literal[] {
         i += 2;
       } else if (src[i] === '$' && src[i + 1] === '{') {
         plain = false;
-        raw += '\u0000';
+        raw += '${}';
         i += 2;
         skipCode('}');
         i += 1;
@@ -123,7 +123,7 @@ export function violations(path: string, src: string): string[] {
       if (bullmq) found.push(`${where}: '${lit.text}' in a file that imports bullmq`);
       else if (QUEUE_CALL.test(src.slice(Math.max(0, lit.index - 80), lit.index))) found.push(`${where}: '${lit.text}' passed to a queue call`);
     }
-    if (/:bull(?::|\u0000|$)/.test(lit.raw)) found.push(`${where}: a hand-typed ':bull' prefix (use bullPrefix)`);
+    if (/:bull(?::|\$\{\}|$)/.test(lit.raw)) found.push(`${where}: a hand-typed ':bull' prefix (use bullPrefix)`);
     if (jobs && ID_RULES.some((rule) => lit.text.startsWith(rule) && lit.text.length >= rule.length && (!lit.plain || /\d/.test(lit.text.slice(rule.length))))) {
       found.push(`${where}: job id rule '${lit.text}…' typed outside packages/jobs`);
     }
