@@ -26,15 +26,14 @@ import { createTestDatabase } from '../../packages/db/src/testing';
 import { loadConfig } from '../../packages/shared/src/config';
 import { closeWorkerContext, createWorkerContext } from '../../apps/worker/src/context';
 import { createRequire } from 'node:module';
-import { checksQueue, NOTIFY_QUEUE } from '../../packages/db/src/index';
+import { producerFor } from '../../apps/worker/src/jobs';
 import { createCheckEngine } from '../../apps/worker/src/monitoring/engine';
 import { createTeam, insertMonitor } from '../../apps/worker/src/monitoring/test-support';
 import type { AlertContent } from '../../apps/worker/src/notify/message';
 import { webhookProvider } from '../../apps/worker/src/notify/providers/webhook';
-import { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from '../../apps/worker/src/notify/test-support';
+import { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from '../../apps/worker/test/notify-support';
 
 const workerRequire = createRequire(new URL('../../apps/worker/package.json', import.meta.url));
-const { Queue } = workerRequire('bullmq') as typeof import('bullmq');
 const pino = workerRequire('pino') as typeof import('pino').default;
 import { startWebhookReceiver } from '../../apps/worker/src/notify/testing';
 
@@ -141,12 +140,10 @@ async function main() {
     };
     // The monitoring engine as the worker runs it; the stub check records when its result exists.
     const checkDoneAt = new Map<string, number>();
-    const notifyQueue = new Queue(NOTIFY_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
-    const checks = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+    const jobs = producerFor(ctx);
     const engine = createCheckEngine({
       db: database.db,
-      checks,
-      notify: notifyQueue,
+      jobs,
       log: pino({ level: 'silent' }),
       runOptions: { allowPrivate: true },
       runCheck: async (target) => {
@@ -156,13 +153,12 @@ async function main() {
     });
     closers.push(async () => {
       await engine.close();
-      await notifyQueue.close();
-      await checks.close();
+      await jobs.close();
     });
     /** Runs the confirming check of monitors[i]; answers its incident id and the check's time. */
     const viaWorker = (monitors: number[]) => async (i: number) => {
       const monitorId = monitors[i]!;
-      await engine.process({ id: `bench-${monitorId}`, timestamp: Date.now(), data: { monitor_id: monitorId } as never });
+      await engine.process({ monitor_id: monitorId }, { id: `bench-${monitorId}`, timestamp: Date.now(), delay: 0 });
       const incident = await database.db.selectFrom('incidents').select('id').where('monitor_id', '=', monitorId).executeTakeFirstOrThrow();
       return { id: Number(incident.id), t0: checkDoneAt.get(`https://svc-${all.indexOf(monitorId)}.example.com/`)! };
     };

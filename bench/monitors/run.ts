@@ -29,7 +29,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDb, serverUrl, type Db } from '../../packages/db/src/connection';
 import { migrateUrl } from '../../packages/db/src/migrate';
-import { checksQueue, scheduleOffset, sql } from '../../packages/db/src/index';
+import { sql } from '../../packages/db/src/index';
+import { bullPrefix, JobProducer, QUEUES, scheduleOffset } from '../../packages/jobs/src/index';
 import type { BaselineResult } from './baseline-scheduler';
 
 const require = createRequire(new URL('../../apps/worker/package.json', import.meta.url));
@@ -171,7 +172,8 @@ async function benchChecks(n: number, durationS: number, intervalS: number, base
     // Baseline first, same N, interval, slots and target; nothing else of the bench runs meanwhile.
     const baseline = await runBaseline(ids, intervalS, target.url, baselineWindowS);
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = checksQueue(redis, `${prefix}:bull`);
+    const jobs = new JobProducer({ connection: redis, prefix: bullPrefix(prefix), db: database.db });
+    const queue = jobs.queue(QUEUES.checks);
 
     const t0 = Date.now();
     worker = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -282,7 +284,7 @@ async function benchChecks(n: number, durationS: number, intervalS: number, base
         `  target (p99 lateness < 1 s, 0 missed): ${result.target_met ? 'met' : 'NOT met'} (load average ${result.load_avg_1m} on ${cpus().length} cores${result.load_avg_1m > 2 ? '; the machine was shared, so a miss here is not the capability\'s limit' : ''})`,
       ].join('\n'),
     );
-    await queue.close();
+    await jobs.close();
     redis.disconnect();
     return result;
   } finally {

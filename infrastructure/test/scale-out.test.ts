@@ -1,4 +1,5 @@
-import { checksQueue, sql } from '@sentrypulse/db';
+import { sql } from '@sentrypulse/db';
+import { bullPrefix, JobProducer, QUEUES } from '@sentrypulse/jobs';
 import { ingestStreamKey } from '@sentrypulse/shared';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { Redis } from 'ioredis';
@@ -134,7 +135,8 @@ describe('two api processes and three workers', () => {
 
     // All three worker processes are consumers of the checks queue.
     const conn = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = checksQueue(conn, `${prefix}:bull`);
+    const jobs = new JobProducer({ connection: conn, prefix: bullPrefix(prefix), db: database.db });
+    const queue = jobs.queue(QUEUES.checks);
     expect(await queue.getWorkersCount()).toBe(3);
 
     // Kill one worker outright: no graceful shutdown, its active jobs are abandoned.
@@ -163,7 +165,7 @@ describe('two api processes and three workers', () => {
       expect(Number(r.late_ms), `monitor ${r.monitor_id}: started late`).toBeLessThan(1_000);
     }
     expect(await queue.getWorkersCount()).toBe(2);
-    await queue.close();
+    await jobs.close();
     conn.disconnect();
     console.log(`scale-out: every monitor re-checked ${takeover} ms after SIGKILL of one of three workers (interval ${INTERVAL_S} s)`);
 

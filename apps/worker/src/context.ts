@@ -1,4 +1,5 @@
 import { createDb, type Db } from '@sentrypulse/db';
+import { bullPrefix } from '@sentrypulse/jobs';
 import type { Config } from '@sentrypulse/shared/config';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
@@ -31,7 +32,7 @@ export function createWorkerContext(config: Config, log: Logger = pino({ level: 
     readDb,
     redis,
     log,
-    bullPrefix: `${config.redisPrefix}:bull`,
+    bullPrefix: bullPrefix(config.redisPrefix),
     bullConnection() {
       const c = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
       c.on('error', (err) => log.warn({ err: err.message }, 'redis error (bullmq)'));

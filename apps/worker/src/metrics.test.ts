@@ -1,4 +1,4 @@
-import { CHECKS_QUEUE } from '@sentrypulse/db';
+import { checkJob, enqueue, QUEUE_NAMES, QUEUES } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { ingestStreamKey } from '@sentrypulse/shared';
 import { loadConfig } from '@sentrypulse/shared/config';
@@ -10,7 +10,8 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from './context';
 import { recordCheck, registry, watchQueue, watchWorker, workerMetrics } from './metrics';
-import { startOpsServer, WATCHED_QUEUES } from './ops-server';
+import { producerFor } from './jobs';
+import { startOpsServer } from './ops-server';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `sptest:${randomBytes(4).toString('hex')}`;
@@ -90,7 +91,7 @@ describe('worker metrics', () => {
         },
         { connection: ctx.bullConnection(), prefix: ctx.bullPrefix, autorun: true },
       );
-      watchWorker(worker);
+      watchWorker({ queue: worker.name, onFailed: (listener) => void worker.on('failed', listener) });
       let done = 0;
       const finish = () => {
         done += 1;
@@ -126,14 +127,14 @@ describe('worker metrics', () => {
   });
 
   it('reports every queue the worker knows and the ingest stream backlog, without any module wiring', async () => {
-    const checks = new Queue(CHECKS_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
-    await checks.add('check', { monitor_id: 1 }, { jobId: 'm1', delay: 60_000 });
+    const checks = producerFor(ctx);
+    await enqueue(checks, checkJob, { monitor_id: 1 }, { jobId: 'm1', delay: 60_000 });
     const stream = ingestStreamKey(prefix);
     await ctx.redis.xadd(stream, '*', 'e', '1');
     await ctx.redis.xadd(stream, '*', 'e', '2');
     const text = await (await fetch(`${base}/metrics`)).text();
-    for (const queue of WATCHED_QUEUES) expect(sample(text, 'sentrypulse_queue_jobs', { queue, state: 'waiting' }), queue).toBeTypeOf('number');
-    expect(sample(text, 'sentrypulse_queue_jobs', { queue: CHECKS_QUEUE, state: 'delayed' })).toBe(1);
+    for (const queue of QUEUE_NAMES) expect(sample(text, 'sentrypulse_queue_jobs', { queue, state: 'waiting' }), queue).toBeTypeOf('number');
+    expect(sample(text, 'sentrypulse_queue_jobs', { queue: QUEUES.checks, state: 'delayed' })).toBe(1);
     expect(sample(text, 'sentrypulse_ingest_stream_length', { stream })).toBe(2);
     await checks.close();
   });

@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions, type Worker } from 'bullmq';
+import type { JobProducer, QueueName } from '@sentrypulse/jobs';
 import type { Redis } from 'ioredis';
 import { metricsFor } from '@sentrypulse/metrics';
 import { withTimeout } from '@sentrypulse/shared';
@@ -12,7 +12,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
  *   import { workerMetrics, recordCheck, watchQueue, watchWorker } from '../metrics';
  *   recordCheck({ type: 'http', up: false, scheduledAt, startedAt });   // run, failed, lateness
  *   const stop = watchQueue(queue);       // depth by state, read with getJobCounts at scrape time
- *   watchWorker(worker, queue.name);      // counts failed jobs
+ *   watchWorker(running);                 // counts failed jobs (a RunningWorker of @sentrypulse/jobs)
  *   workerMetrics.ingestBufferSize.set(buffer.length);
  *   const sent = workerMetrics.counter({ name: 'sentrypulse_alerts_sent_total', help: '...', labelNames: ['channel'] });
  *
@@ -34,7 +34,19 @@ function withinScrape<T>(p: Promise<T>): Promise<T | null> {
   return withTimeout(p, SCRAPE_TIMEOUT_MS).catch(() => null);
 }
 
-const watchedQueues = new Set<Queue>();
+/** What a queue depth is read from (a BullMQ Queue, as JobProducer.queue returns it). */
+export interface CountableQueue {
+  name: string;
+  getJobCounts(...states: string[]): Promise<Record<string, number>>;
+}
+
+/** What failed attempts are counted from (a RunningWorker of @sentrypulse/jobs). */
+export interface FailureSource {
+  queue: string;
+  onFailed(listener: () => void): void;
+}
+
+const watchedQueues = new Set<CountableQueue>();
 const watchedStreams = new Map<string, Redis>();
 
 export const workerMetrics = {
@@ -113,21 +125,20 @@ export function watchStream(redis: Redis, key: string): () => void {
 }
 
 /**
- * Watches queues by name over one shared connection (ops-server.ts does this for every queue the
- * worker knows), so depths are reported even by a worker whose modules keep their Queue objects
- * to themselves. Returns a function that stops watching and closes the Queue objects.
+ * Watches queues by name through one producer (ops-server.ts does this for every queue of the
+ * jobs package), so depths are reported even by a worker whose modules keep their queues to
+ * themselves. Returns a function that stops watching and closes the producer.
  */
-export function watchQueueNames(connection: ConnectionOptions, prefix: string, names: string[]): () => Promise<void> {
-  const queues = names.map((name) => new Queue(name, { connection, prefix }));
-  const stops = queues.map(watchQueue);
+export function watchQueueNames(producer: JobProducer, names: readonly QueueName[]): () => Promise<void> {
+  const stops = names.map((name) => watchQueue(producer.queue(name)));
   return async () => {
     for (const stop of stops) stop();
-    await Promise.allSettled(queues.map((q) => q.close()));
+    await producer.close();
   };
 }
 
 /** Reports a queue's depth by state on every scrape until the returned function is called. */
-export function watchQueue(queue: Queue): () => void {
+export function watchQueue(queue: CountableQueue): () => void {
   watchedQueues.add(queue);
   return () => {
     watchedQueues.delete(queue);
@@ -135,8 +146,8 @@ export function watchQueue(queue: Queue): () => void {
 }
 
 /** Counts the jobs a BullMQ worker fails (every failed attempt) as `sentrypulse_jobs_failed_total`. */
-export function watchWorker(worker: Worker, queueName = worker.name): void {
-  worker.on('failed', () => workerMetrics.jobsFailed.inc({ queue: queueName }));
+export function watchWorker(worker: FailureSource): void {
+  worker.onFailed(() => workerMetrics.jobsFailed.inc({ queue: worker.queue }));
 }
 
 export interface CheckObservation {

@@ -1,12 +1,10 @@
-import { CHECKS_QUEUE, NOTIFY_QUEUE, sql } from '@sentrypulse/db';
+import { sql } from '@sentrypulse/db';
+import { QUEUE_NAMES } from '@sentrypulse/jobs';
 import { ingestStreamKey, withTimeout } from '@sentrypulse/shared';
 import { createServer, type Server } from 'node:http';
 import type { WorkerContext } from './context';
-import { ANALYTICS_QUEUE } from './analytics/module';
+import { producerFor } from './jobs';
 import { registry, watchQueueNames, watchStream } from './metrics';
-
-/** Every BullMQ queue the worker processes, reported in sentrypulse_queue_jobs. */
-export const WATCHED_QUEUES = [CHECKS_QUEUE, NOTIFY_QUEUE, 'alerts', ANALYTICS_QUEUE, 'monitoring-housekeeping'];
 
 /** Liveness and readiness for the worker process (orchestrators probe these). */
 export function startOpsServer(ctx: WorkerContext, port: number): Promise<Server> {
@@ -38,7 +36,8 @@ export function startOpsServer(ctx: WorkerContext, port: number): Promise<Server
       JSON.stringify({ type: 'https://sentrypulse.dev/problems/not-found', title: 'Not found', status: 404 }),
     );
   });
-  const stopQueues = watchQueueNames(ctx.bullConnection(), ctx.bullPrefix, WATCHED_QUEUES);
+  // Every queue of the jobs package, reported in sentrypulse_queue_jobs.
+  const stopQueues = watchQueueNames(producerFor(ctx), QUEUE_NAMES);
   const stopStream = watchStream(ctx.redis, ingestStreamKey(ctx.config.redisPrefix));
   server.once('close', () => {
     stopStream();

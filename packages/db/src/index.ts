@@ -10,7 +10,7 @@ export * from './queries/status-pages';
 export * from './queries/status-pages-cache';
 export * from './queries/monitoring';
 export * from './queries/monitoring-engine';
-export * from './queries/monitoring-schedule';
 export * from './queries/monitoring-backfill';
 export * from './queries/channels';
+export * from './queries/installation';
 export * from './secrets';

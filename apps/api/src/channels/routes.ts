@@ -2,15 +2,15 @@ import { ChannelList, ChannelParams, Channel, CreateChannelBody, CreatedChannel,
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { teamOf } from '../plugins/access';
 import { numericCursor } from '../teams/routes';
-import { alertsQueue } from './queue';
+import { jobsOf } from '../jobs';
 import * as service from './service';
 
 const tags = ['channels'];
 
 /** Notification channels (SPEC 4.4, 7). Reads need channels.read, changes and tests channels.write. */
 export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
-  const queue = alertsQueue(app);
-  const deps = () => ({ db: app.db, encryptionKey: app.config.encryptionKey, allowPrivate: app.config.outboundAllowPrivate, queue: () => queue });
+  const jobs = jobsOf(app);
+  const deps = () => ({ db: app.db, encryptionKey: app.config.encryptionKey, allowPrivate: app.config.outboundAllowPrivate, jobs });
 
   app.get(
     '/teams/:teamId/channels',

@@ -1,7 +1,6 @@
 import {
   decryptSecrets,
   encryptSecrets,
-  enqueueDeliveries,
   findChannel,
   newWebhookId,
   SecretDecryptionError,
@@ -16,18 +15,18 @@ import {
   type CreateChannelBody,
   type UpdateChannelBody,
 } from '@sentrypulse/shared';
-import type { Queue } from 'bullmq';
+import { enqueueDeliveries, type JobProducer } from '@sentrypulse/jobs';
 import { forbiddenReason, parseIpLiteral } from '@sentrypulse/shared/address-policy';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequest, NotFound } from '../errors';
-import { viaRedis } from '../monitors/queues';
+import { viaRedis } from '../jobs';
 import type { TeamContext } from '../types';
 
 export interface ChannelDeps {
   db: Db;
   encryptionKey: Buffer;
   allowPrivate: boolean;
-  queue: () => Queue;
+  jobs: JobProducer;
 }
 
 type ChannelRow = NonNullable<Awaited<ReturnType<typeof findChannel>>>;
@@ -183,27 +182,34 @@ export async function deleteChannel(deps: ChannelDeps, team: TeamContext, id: nu
 /**
  * "Send test": one alerts_sent row (event 'test') and its delivery job; the worker sends it like any
  * alert, so the test exercises the same path, and the outcome shows in the delivery log.
+ *
+ * The job is added after the row is committed: added inside a transaction, an idle worker could
+ * take it before the commit, find no row and drop it, and its fixed job id would block any retry.
+ * If Redis fails then, the row is deleted again and the answer is 503, so no row stays pending
+ * without a job (ADR 0100).
  */
 export async function sendTest(deps: ChannelDeps, team: TeamContext, id: number): Promise<{ alert_id: string; status: 'pending' }> {
   const row = await findChannel(deps.db, team.id, id);
   if (!row) throw new NotFound('Channel');
   if (!row.enabled) throw new BadRequest(`The channel is disabled${row.disabled_reason ? ` (${row.disabled_reason})` : ''}; enable it first.`);
-  return deps.db.transaction().execute(async (trx) => {
-    const res = await trx
-      .insertInto('alerts_sent')
-      .values({
-        team_id: team.id,
-        channel_id: id,
-        channel_type: row.type,
-        event_id: null,
-        event_key: `test:${randomUUID()}`,
-        event_type: 'test',
-        idempotency_key: newWebhookId(),
-      })
-      .executeTakeFirstOrThrow();
-    const alertId = String(res.insertId);
-    // Enqueued inside the transaction: a Redis outage rolls the row back and answers 503.
-    await viaRedis('send test', () => enqueueDeliveries(deps.queue(), [alertId]));
-    return { alert_id: alertId, status: 'pending' as const };
-  });
+  const res = await deps.db
+    .insertInto('alerts_sent')
+    .values({
+      team_id: team.id,
+      channel_id: id,
+      channel_type: row.type,
+      event_id: null,
+      event_key: `test:${randomUUID()}`,
+      event_type: 'test',
+      idempotency_key: newWebhookId(),
+    })
+    .executeTakeFirstOrThrow();
+  const alertId = String(res.insertId);
+  try {
+    await viaRedis('send test', () => enqueueDeliveries(deps.jobs, [alertId]));
+  } catch (err) {
+    await deps.db.deleteFrom('alerts_sent').where('id', '=', alertId).execute();
+    throw err;
+  }
+  return { alert_id: alertId, status: 'pending' };
 }

@@ -1,4 +1,5 @@
-import { backfillMonitor, insertResolvedIncident, refreshUptime24h, scheduleEverySeconds, scheduleOffset } from '@sentrypulse/db';
+import { backfillMonitor, insertResolvedIncident, refreshUptime24h } from '@sentrypulse/db';
+import { scheduleEverySeconds, scheduleOffset } from '@sentrypulse/jobs';
 import { CreateMonitorBody } from '@sentrypulse/shared';
 import { createMaintenance } from '../maintenance/service';
 import { createMonitor, type MonitorDeps } from '../monitors/service';
@@ -11,7 +12,7 @@ import type { DemoContext } from './seed';
  */
 export async function seedMonitoring(ctx: DemoContext): Promise<void> {
   const { db, config, team, userId, now } = ctx;
-  const deps: MonitorDeps = { db, queues: ctx.queues, apiPublicUrl: config.apiPublicUrl, publishEvents: async () => undefined };
+  const deps: MonitorDeps = { db, jobs: ctx.jobs, apiPublicUrl: config.apiPublicUrl, publishEvents: async () => undefined };
   const created = [];
   for (const spec of demoMonitors(config)) {
     const m = await createMonitor(deps, team, CreateMonitorBody.parse(spec.body));

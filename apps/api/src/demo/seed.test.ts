@@ -1,4 +1,4 @@
-import { checksQueue } from '@sentrypulse/db';
+import { bullPrefix, JobProducer, monitorSchedulerId, QUEUES } from '@sentrypulse/jobs';
 import { uptimeFigures, utcDateOf, type MonitorStats, type PublicStatusPage } from '@sentrypulse/shared';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Redis } from 'ioredis';
@@ -161,10 +161,10 @@ describe('demo seed against the real API', () => {
     ]);
     expect(list.items.every((m) => m.uptime_24h === 100)).toBe(true);
     expect(list.items[4]!.heartbeat_url).toMatch(/^http:\/\/localhost:3000\/api\/heartbeat\/[0-9a-f]{32}$/);
-    const queue = checksQueue(redis, `${t.config.redisPrefix}:bull`);
-    const schedulers = (await queue.getJobSchedulers()).map((s) => s.key).sort();
-    await queue.close();
-    expect(schedulers).toEqual(list.items.map((m) => `monitor-${m.id}`).sort());
+    const jobs = new JobProducer({ connection: redis, prefix: bullPrefix(t.config.redisPrefix), db: t.db });
+    const schedulers = (await jobs.queue(QUEUES.checks).getJobSchedulers()).map((s) => s.key).sort();
+    await jobs.close();
+    expect(schedulers).toEqual(list.items.map((m) => monitorSchedulerId(m.id)).sort());
   });
 
   it('has rollups the worker would compute itself from the seeded checks, outages and maintenance', async () => {

@@ -1,9 +1,8 @@
-import { checksQueue, NOTIFY_QUEUE, type Db } from '@sentrypulse/db';
+import type { Db } from '@sentrypulse/db';
+import { bullPrefix, JobProducer } from '@sentrypulse/jobs';
 import type { Config } from '@sentrypulse/shared/config';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hashPassword } from '../auth/passwords';
-import type { MonitoringQueues } from '../monitors/queues';
 import { insertTeamWithOwner } from '../teams/queries';
 import type { TeamContext } from '../types';
 
@@ -22,7 +21,7 @@ export interface DemoContext {
   /** For services that cache in Redis (status pages). */
   redis: Redis;
   /** For services that schedule checks (monitors). */
-  queues: MonitoringQueues;
+  jobs: JobProducer;
 }
 
 export type DemoSeeder = (ctx: DemoContext) => Promise<void>;
@@ -53,10 +52,9 @@ export async function seedDemo(db: Db, config: Config, steps: DemoStep[], opts: 
     const teamId = await insertTeamWithOwner(trx, 'Demo team', userId, 'business');
     return { userId, teamId };
   });
-  // The API's own queue names and prefix, so the worker picks the jobs up (monitors/queues.ts).
-  const prefix = `${config.redisPrefix}:bull`;
-  const queues: MonitoringQueues = { checks: checksQueue(opts.redis, prefix), notify: new Queue(NOTIFY_QUEUE, { connection: opts.redis, prefix }) };
-  const ctx: DemoContext = { db, config, userId, teamId, team: { id: teamId, role: 'owner', plan: 'business', ownerId: userId }, now, redis: opts.redis, queues };
+  // The API's own queues and prefix (@sentrypulse/jobs), so the worker picks the jobs up.
+  const jobs = new JobProducer({ connection: opts.redis, prefix: bullPrefix(config.redisPrefix), db });
+  const ctx: DemoContext = { db, config, userId, teamId, team: { id: teamId, role: 'owner', plan: 'business', ownerId: userId }, now, redis: opts.redis, jobs };
   try {
     for (const step of steps) {
       const results = await Promise.allSettled(
@@ -77,7 +75,7 @@ export async function seedDemo(db: Db, config: Config, steps: DemoStep[], opts: 
     await db.deleteFrom('users').where('id', '=', userId).execute();
     throw err;
   } finally {
-    await Promise.allSettled([queues.checks.close(), queues.notify.close()]);
+    await jobs.close();
   }
   return { created: true, timings };
 }

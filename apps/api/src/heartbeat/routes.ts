@@ -1,6 +1,6 @@
 import { HeartbeatParams, HeartbeatResult } from '@sentrypulse/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { monitoringQueues } from '../monitors/queues';
+import { jobsOf } from '../jobs';
 import { recordHeartbeat } from '../monitors/service';
 
 /**
@@ -9,8 +9,7 @@ import { recordHeartbeat } from '../monitors/service';
  * what Uptime Kuma's push URLs and healthchecks.io accept; HEAD comes with GET.
  */
 export const heartbeatRoutes: FastifyPluginAsyncZod = async (app) => {
-  const queues = monitoringQueues(app);
-  const deps = { db: app.db, queues, apiPublicUrl: app.config.apiPublicUrl, publishEvents: async () => undefined };
+  const deps = { db: app.db, jobs: jobsOf(app), apiPublicUrl: app.config.apiPublicUrl, publishEvents: async () => undefined };
   const options = {
     config: { public: true, acceptTextPlain: true },
     schema: { tags: ['monitors'], summary: 'Heartbeat ping from a monitored job', params: HeartbeatParams, response: { 200: HeartbeatResult } },

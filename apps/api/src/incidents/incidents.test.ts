@@ -1,5 +1,4 @@
-import { NOTIFY_QUEUE } from '@sentrypulse/db';
-import { Queue } from 'bullmq';
+import { bullPrefix, incidentEventJob, jobIdOf, JobProducer, QUEUES } from '@sentrypulse/jobs';
 import type { InjectOptions } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,15 +6,15 @@ import { bearer, createTeam, createUser, createTestApp, teamWithRoles, type Test
 import { databaseFingerprint } from '../../test/tables';
 
 let t: TestApp;
-let notify: Queue;
+let jobs: JobProducer;
 let redis: Redis;
 beforeAll(async () => {
   t = await createTestApp();
   redis = new Redis(t.config.redisUrl, { maxRetriesPerRequest: null });
-  notify = new Queue(NOTIFY_QUEUE, { connection: redis, prefix: `${t.config.redisPrefix}:bull` });
+  jobs = new JobProducer({ connection: redis, prefix: bullPrefix(t.config.redisPrefix), db: t.db });
 });
 afterAll(async () => {
-  await notify.close();
+  await jobs.close();
   redis.disconnect();
   await t.close();
 });
@@ -33,7 +32,7 @@ async function setup() {
 async function eventTypes(incidentId: number) {
   const rows = await t.db.selectFrom('incident_events').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute();
   for (const e of rows) {
-    const job = await notify.getJob(`incident-event-${e.id}`);
+    const job = await jobs.queue(QUEUES.notify).getJob(await jobIdOf(jobs, incidentEventJob, { event_id: Number(e.id) }));
     expect(job?.data).toEqual({ event_id: Number(e.id) });
     expect(e.queued_at).not.toBeNull();
   }

@@ -14,7 +14,7 @@ import {
 } from '@sentrypulse/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { teamOf, userOf } from '../plugins/access';
-import { monitoringQueues } from '../monitors/queues';
+import { jobsOf } from '../jobs';
 import { numericCursor } from '../teams/routes';
 import * as service from './service';
 
@@ -26,7 +26,7 @@ const tags = ['incidents'];
  */
 export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
   invalidateStatusPagesOnChange(app);
-  const deps: service.IncidentDeps = { db: app.db, queues: monitoringQueues(app), log: app.log };
+  const deps: service.IncidentDeps = { db: app.db, jobs: jobsOf(app), log: app.log };
   const base = '/teams/:teamId/incidents';
 
   app.get(

@@ -1,28 +1,20 @@
-import { enqueueIncidentEvents, insertEvent, resolveIncident, sql, type Db } from '@sentrypulse/db';
+import { insertEvent, resolveIncident, sql, type Db } from '@sentrypulse/db';
+import { publishEvents, type JobProducer } from '@sentrypulse/jobs';
 import type { CreateIncidentBody, Incident, IncidentStatus } from '@sentrypulse/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { BadRequest, Conflict, NotFound } from '../errors';
-import { REDIS_TIMEOUT_MS, withTimeout, type MonitoringQueues } from '../monitors/queues';
+import { REDIS_TIMEOUT_MS } from '../jobs';
 import type { TeamContext } from '../types';
 
 export interface IncidentDeps {
   db: Db;
-  queues: MonitoringQueues;
+  jobs: JobProducer;
   log: FastifyBaseLogger;
 }
 
-/**
- * After commit: queue the events for the alert dispatcher. If Redis is away the rows stay with
- * queued_at NULL and the worker's outbox sweep queues them (no event is lost, none is blocking).
- */
-export async function publishEvents(db: Db, queues: MonitoringQueues, eventIds: string[], log: FastifyBaseLogger): Promise<void> {
-  if (eventIds.length === 0) return;
-  try {
-    await withTimeout(enqueueIncidentEvents(queues.notify, eventIds), REDIS_TIMEOUT_MS);
-    await db.updateTable('incident_events').set({ queued_at: new Date() }).where('id', 'in', eventIds).execute();
-  } catch (err) {
-    log.warn({ err: (err as Error).message, eventIds }, 'incident events left for the outbox sweep');
-  }
+/** After commit: queue the events for the alert dispatcher (the outbox sweep retries failures). */
+function publish(deps: IncidentDeps, eventIds: string[]): Promise<void> {
+  return publishEvents({ ...deps, timeoutMs: REDIS_TIMEOUT_MS }, eventIds);
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -113,7 +105,7 @@ export async function createIncident(deps: IncidentDeps, team: TeamContext, user
     const events = [await insertEvent(trx, team.id, id, body.monitor_ids[0] ?? null, null, 'incident.opened')];
     return { id, events };
   });
-  await publishEvents(deps.db, deps.queues, events, deps.log);
+  await publish(deps, events);
   return getIncident(deps.db, team, id);
 }
 
@@ -164,7 +156,7 @@ export async function postUpdate(deps: IncidentDeps, team: TeamContext, userId: 
     const upd = await trx.insertInto('incident_updates').values({ incident_id: id, team_id: team.id, status, message, created_by: userId }).executeTakeFirstOrThrow();
     return [await insertEvent(trx, team.id, id, current.monitor_id, Number(upd.insertId), 'incident.updated')];
   });
-  await publishEvents(deps.db, deps.queues, events, deps.log);
+  await publish(deps, events);
   return getIncident(deps.db, team, id);
 }
 

@@ -1,5 +1,4 @@
-import { checksQueue, monitorSchedulerId } from '@sentrypulse/db';
-import type { Queue } from 'bullmq';
+import { bullPrefix, JobProducer, monitorSchedulerId, QUEUES } from '@sentrypulse/jobs';
 import type { InjectOptions } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,15 +6,17 @@ import { bearer, createTeam, createTestApp, createUser, teamWithRoles, type Test
 import { databaseFingerprint } from '../../test/tables';
 
 let t: TestApp;
-let queue: Queue;
+let jobs: JobProducer;
+let queue: ReturnType<JobProducer['queue']>;
 let redis: Redis;
 beforeAll(async () => {
   t = await createTestApp();
   redis = new Redis(t.config.redisUrl, { maxRetriesPerRequest: null });
-  queue = checksQueue(redis, `${t.config.redisPrefix}:bull`);
+  jobs = new JobProducer({ connection: redis, prefix: bullPrefix(t.config.redisPrefix), db: t.db });
+  queue = jobs.queue(QUEUES.checks);
 });
 afterAll(async () => {
-  await queue.close();
+  await jobs.close();
   redis.disconnect();
   await t.close();
 });

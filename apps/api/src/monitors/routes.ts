@@ -16,8 +16,8 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { teamOf } from '../plugins/access';
 import { numericCursor } from '../teams/routes';
-import { publishEvents } from '../incidents/service';
-import { monitoringQueues } from './queues';
+import { publishEvents } from '@sentrypulse/jobs';
+import { jobsOf, REDIS_TIMEOUT_MS } from '../jobs';
 import * as service from './service';
 import { sparklineRoutes } from './sparklines';
 
@@ -26,12 +26,12 @@ const tags = ['monitors'];
 /** Monitors (SPEC 4.2, 7): reads need monitors.read, changes monitors.write. */
 export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
   invalidateStatusPagesOnChange(app);
-  const queues = monitoringQueues(app);
+  const jobs = jobsOf(app);
   const deps: service.MonitorDeps = {
     db: app.db,
-    queues,
+    jobs,
     apiPublicUrl: app.config.apiPublicUrl,
-    publishEvents: (ids) => publishEvents(app.db, queues, ids, app.log),
+    publishEvents: (ids) => publishEvents({ db: app.db, jobs, log: app.log, timeoutMs: REDIS_TIMEOUT_MS }, ids),
   };
   const base = '/teams/:teamId/monitors';
   // GET /teams/:teamId/monitors/sparklines (its own file; the static segment wins over :monitorId).

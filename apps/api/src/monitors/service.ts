@@ -1,12 +1,9 @@
 import {
   assignMonitorChannels,
   channelIdsByMonitor,
-  enqueueCheckNow,
   findMonitor,
-  removeMonitorSchedule,
   resolveIncident,
   sql,
-  syncMonitorSchedule,
   maintenanceByMonitor,
   outagesByMonitor,
   type Db,
@@ -28,11 +25,12 @@ import { randomBytes } from 'node:crypto';
 import { BadRequest, Conflict, NotFound } from '../errors';
 import { assertIntervalAllowed, assertWithinLimit } from '../teams/limits';
 import type { TeamContext } from '../types';
-import { viaRedis, type MonitoringQueues } from './queues';
+import { enqueueCheckNow, removeMonitorSchedule, syncMonitorSchedule, type JobProducer } from '@sentrypulse/jobs';
+import { viaRedis } from '../jobs';
 
 export interface MonitorDeps {
   db: Db;
-  queues: MonitoringQueues;
+  jobs: JobProducer;
   apiPublicUrl: string;
   publishEvents(eventIds: string[]): Promise<void>;
 }
@@ -165,11 +163,20 @@ export async function createMonitor(deps: MonitorDeps, team: TeamContext, body: 
     const id = Number(res.insertId);
     // No channel_ids: the team's default channels (SPEC 4.4).
     await assertChannels(trx, team.id, id, body.channel_ids);
-    await viaRedis('scheduling the monitor', () => syncMonitorSchedule(deps.queues.checks, { id, enabled, interval_seconds: body.interval_seconds, type: body.type }));
     return id;
   });
+  // After commit: a scheduler upserted inside the transaction could fire before the commit, find
+  // no monitor, and remove itself ("monitor gone"), leaving the new monitor unchecked. If Redis
+  // fails here, the monitor goes again, so the 503 still means "nothing was changed".
+  const enabled = body.enabled ?? true;
+  try {
+    await viaRedis('scheduling the monitor', () => syncMonitorSchedule(deps.jobs, { id, enabled, interval_seconds: body.interval_seconds, type: body.type }));
+  } catch (err) {
+    await deps.db.deleteFrom('monitors').where('id', '=', id).where('team_id', '=', team.id).execute();
+    throw err;
+  }
   // The first check runs now rather than at the monitor's slot in the interval.
-  if ((body.enabled ?? true) && body.type !== 'heartbeat') await viaRedis('first check', () => enqueueCheckNow(deps.queues.checks, id)).catch(() => undefined);
+  if (enabled && body.type !== 'heartbeat') await viaRedis('first check', () => enqueueCheckNow(deps.jobs, id)).catch(() => undefined);
   return getMonitor(deps, team, id);
 }
 
@@ -224,7 +231,10 @@ export async function updateMonitor(deps: MonitorDeps, team: TeamContext, id: nu
     }
     await trx.updateTable('monitors').set(set as never).where('id', '=', id).where('team_id', '=', team.id).execute();
     if (patch.channel_ids !== undefined) await assertChannels(trx, team.id, id, patch.channel_ids);
-    await viaRedis('rescheduling the monitor', () => syncMonitorSchedule(deps.queues.checks, { id, enabled, interval_seconds: merged.interval_seconds, type: current.type }));
+    // Inside the transaction, so a Redis outage rolls the edit back (503). Safe before the commit:
+    // a check that fires early reads the existing row (one check with the previous settings), and a
+    // monitor not yet enabled answers 'paused' without touching its scheduler.
+    await viaRedis('rescheduling the monitor', () => syncMonitorSchedule(deps.jobs, { id, enabled, interval_seconds: merged.interval_seconds, type: current.type }));
   });
   return getMonitor(deps, team, id);
 }
@@ -238,7 +248,8 @@ export async function deleteMonitor(deps: MonitorDeps, team: TeamContext, id: nu
     const events: string[] = [];
     for (const inc of open) events.push(...(await resolveIncident(trx, team.id, inc.id, id, new Date(), 'The monitor was deleted.')));
     await trx.deleteFrom('monitors').where('id', '=', id).where('team_id', '=', team.id).execute();
-    await viaRedis('unscheduling the monitor', () => removeMonitorSchedule(deps.queues.checks, id));
+    // Safe before the commit: until then a firing check still finds the monitor.
+    await viaRedis('unscheduling the monitor', () => removeMonitorSchedule(deps.jobs, id));
     return events;
   });
   await deps.publishEvents(eventIds);
@@ -254,9 +265,9 @@ export async function setPaused(deps: MonitorDeps, team: TeamContext, id: number
       .set({ enabled: !paused, status: paused ? 'paused' : 'pending', consecutive_failures: 0, consecutive_successes: 0, failing_since: null, consecutive_degraded: 0, consecutive_fast: 0, degraded_since: null, status_changed_at: new Date(), updated_at: new Date() })
       .where('id', '=', id)
       .execute();
-    await viaRedis(paused ? 'pausing' : 'resuming', () => syncMonitorSchedule(deps.queues.checks, { id, enabled: !paused, interval_seconds: current.interval_seconds, type: current.type }));
+    await viaRedis(paused ? 'pausing' : 'resuming', () => syncMonitorSchedule(deps.jobs, { id, enabled: !paused, interval_seconds: current.interval_seconds, type: current.type }));
   });
-  if (!paused) await viaRedis('first check', () => enqueueCheckNow(deps.queues.checks, id)).catch(() => undefined);
+  if (!paused) await viaRedis('first check', () => enqueueCheckNow(deps.jobs, id)).catch(() => undefined);
   return getMonitor(deps, team, id);
 }
 
@@ -264,7 +275,7 @@ export async function checkNow(deps: MonitorDeps, team: TeamContext, id: number)
   const m = await mustFind(deps.db, team.id, id);
   if (!m.enabled) throw new Conflict('The monitor is paused; resume it first.');
   if (m.type === 'heartbeat') throw new Conflict('Heartbeat monitors are checked by their pings, not on demand.');
-  const jobId = await viaRedis('queueing the check', () => enqueueCheckNow(deps.queues.checks, id));
+  const jobId = await viaRedis('queueing the check', () => enqueueCheckNow(deps.jobs, id));
   return { queued: true, job_id: jobId };
 }
 
@@ -399,6 +410,6 @@ export async function recordHeartbeat(deps: MonitorDeps, token: string): Promise
   if (!m) throw new NotFound('Heartbeat');
   await deps.db.updateTable('monitors').set({ last_heartbeat_at: sql<Date>`CURRENT_TIMESTAMP(3)` }).where('id', '=', m.id).execute();
   // Best effort: the ping is recorded either way and the next scheduled tick sees it.
-  if (m.enabled && m.status !== 'up') await viaRedis('queueing the heartbeat check', () => enqueueCheckNow(deps.queues.checks, m.id)).catch(() => undefined);
+  if (m.enabled && m.status !== 'up') await viaRedis('queueing the heartbeat check', () => enqueueCheckNow(deps.jobs, m.id)).catch(() => undefined);
   return m.id;
 }

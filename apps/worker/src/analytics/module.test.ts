@@ -1,12 +1,13 @@
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { ingestStreamKey, type IngestEvent } from '@sentrypulse/shared';
 import { loadConfig } from '@sentrypulse/shared/config';
-import { Queue } from 'bullmq';
+import { QUEUES } from '@sentrypulse/jobs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
-import { ANALYTICS_QUEUE, analyticsModule } from './module';
+import { analyticsModule } from './module';
+import { producerFor } from '../jobs';
 
 let database: TestDatabase;
 let ctx: WorkerContext;
@@ -27,7 +28,8 @@ describe('analytics worker module', () => {
   it('schedules aggregation at 01:00 UTC and retention once, however many workers start, and drains the stream', async () => {
     const a = await analyticsModule.start(ctx);
     const b = await analyticsModule.start(ctx); // a second worker process: same scheduler ids
-    const queue = new Queue(ANALYTICS_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+    const jobs = producerFor(ctx);
+    const queue = jobs.queue(QUEUES.analytics);
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([
       ['analytics-aggregate-daily', '0 1 * * *', 'UTC'],
@@ -59,7 +61,7 @@ describe('analytics worker module', () => {
       rows = (await database.db.selectFrom('pageviews_raw').select('site_id').execute()).length;
     }
     expect(rows).toBe(1);
-    await queue.close();
+    await jobs.close();
     await Promise.all([a.close(), b.close()]);
   });
 });

@@ -1,9 +1,8 @@
-import { Queue, Worker } from 'bullmq';
+import { analyticsAggregateJob, analyticsRetentionJob, handle, QUEUES, scheduleAnalytics, startWorker } from '@sentrypulse/jobs';
+import { producerFor, runtimeFor } from '../jobs';
 import type { WorkerModule } from '../module';
 import { IngestDrainer } from './drain';
 import { runDailyAggregation, runRetention } from './jobs';
-
-export const ANALYTICS_QUEUE = 'analytics';
 
 /**
  * Analytics in the worker: the ingest drainer (Redis stream → pageviews_raw), and two job
@@ -22,27 +21,22 @@ export const analyticsModule: WorkerModule = {
     });
     drainer.start();
 
-    const connection = ctx.bullConnection();
-    const queue = new Queue(ANALYTICS_QUEUE, { connection, prefix: ctx.bullPrefix });
-    const opts = { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 }, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } };
-    await queue.upsertJobScheduler('analytics-aggregate-daily', { pattern: '0 1 * * *', tz: 'UTC' }, { name: 'aggregate', data: {}, opts });
-    await queue.upsertJobScheduler('analytics-retention', { pattern: '30 1 * * *', tz: 'UTC' }, { name: 'retention', data: {}, opts });
-
-    const worker = new Worker(
-      ANALYTICS_QUEUE,
-      async (job) => {
-        if (job.name === 'aggregate') return runDailyAggregation(ctx.db, ctx.log);
-        if (job.name === 'retention') return runRetention(ctx.db, ctx.log, ctx.config.pageviewRetentionDays);
-        throw new Error(`unknown analytics job ${job.name}`);
-      },
-      { connection: ctx.bullConnection(), prefix: ctx.bullPrefix, concurrency: 1 },
+    const jobs = producerFor(ctx);
+    await scheduleAnalytics(jobs);
+    const worker = startWorker(
+      runtimeFor(ctx),
+      QUEUES.analytics,
+      [
+        handle(analyticsAggregateJob, () => runDailyAggregation(ctx.db, ctx.log)),
+        handle(analyticsRetentionJob, () => runRetention(ctx.db, ctx.log, ctx.config.pageviewRetentionDays)),
+      ],
+      { concurrency: 1 },
     );
-    worker.on('failed', (job, err) => ctx.log.error({ job: job?.name, err: err.message }, 'analytics job failed'));
 
     return {
       async close() {
         await worker.close();
-        await queue.close();
+        await jobs.close();
         await drainer.stop();
       },
     };

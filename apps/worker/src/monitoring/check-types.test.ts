@@ -1,7 +1,6 @@
-import { checksQueue, enqueueCheckNow, syncMonitorSchedule, type CheckJobData } from '@sentrypulse/db';
+import { enqueueCheckNow, syncMonitorSchedule, type JobProducer } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { loadConfig } from '@sentrypulse/shared/config';
-import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
@@ -10,6 +9,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPki, startDnsServer, startHttpServer, startHttpsServer, type Pki, type TestDnsServer, type TestServer } from '../checks/testing';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
+import { producerFor } from '../jobs';
 import type { RunningModule } from '../module';
 import { monitoringModule } from './module';
 import { createTeam, insertMonitor, waitFor } from './test-support';
@@ -18,7 +18,7 @@ import { createTeam, insertMonitor, waitFor } from './test-support';
 let database: TestDatabase;
 let ctx: WorkerContext;
 let mod: RunningModule;
-let queue: Queue<CheckJobData>;
+let queue: JobProducer;
 let pki: Pki;
 let http: TestServer;
 let dns: TestDnsServer;
@@ -33,7 +33,7 @@ beforeAll(async () => {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_PREFIX: `sptest:${randomBytes(4).toString('hex')}`, OUTBOUND_ALLOW_PRIVATE: 'true' });
   ctx = createWorkerContext(config, pino({ level: 'silent' }));
   mod = await monitoringModule({ concurrency: 20, housekeeping: false, runOptions: { ca: pki.caCert, dnsServers: [dns.server] } }).start(ctx);
-  queue = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+  queue = producerFor(ctx);
   teamId = await createTeam(database.db);
 });
 

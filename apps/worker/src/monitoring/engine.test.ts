@@ -1,13 +1,14 @@
-import { checksQueue, monitorSchedulerId, NOTIFY_QUEUE, sql, statusPagesVersionKey, syncMonitorSchedule } from '@sentrypulse/db';
+import { sql, statusPagesVersionKey } from '@sentrypulse/db';
+import { incidentEventJob, jobIdOf, QUEUES, syncMonitorSchedule, monitorSchedulerId } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { loadConfig } from '@sentrypulse/shared/config';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../checks';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
+import { producerFor } from '../jobs';
 import type { RunningModule } from '../module';
 import { refreshAllUptime, rollupDays } from './housekeeping';
 import { monitoringModule } from './module';
@@ -65,9 +66,9 @@ afterAll(async () => {
 });
 
 async function schedule(ctx: WorkerContext, id: number) {
-  const q = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
-  await syncMonitorSchedule(q, { id, enabled: true, interval_seconds: 1 });
-  await q.close();
+  const jobs = producerFor(ctx);
+  await syncMonitorSchedule(jobs, { id, enabled: true, interval_seconds: 1 });
+  await jobs.close();
 }
 
 const incidentsOf = (id: number) => database.db.selectFrom('incidents').selectAll().where('monitor_id', '=', id).orderBy('id').execute();
@@ -113,13 +114,13 @@ describe('monitoring engine with one worker', () => {
     const events = await database.db.selectFrom('incident_events').selectAll().where('incident_id', '=', resolved!.id).orderBy('id').execute();
     expect(events.map((e) => e.type)).toEqual(['incident.opened', 'incident.resolved']);
     expect(events.every((e) => e.queued_at !== null)).toBe(true);
-    const notify = new Queue(NOTIFY_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+    const jobs = producerFor(ctx);
     for (const e of events) {
-      const job = await notify.getJob(`incident-event-${e.id}`);
-      expect(job?.name).toBe('incident-event');
+      const job = await jobs.queue(QUEUES.notify).getJob(await jobIdOf(jobs, incidentEventJob, { event_id: Number(e.id) }));
+      expect(job?.name).toBe(incidentEventJob.name);
       expect(job?.data).toEqual({ event_id: Number(e.id) });
     }
-    await notify.close();
+    await jobs.close();
     const updates = await database.db.selectFrom('incident_updates').select('status').where('incident_id', '=', resolved!.id).orderBy('id').execute();
     expect(updates.map((u) => u.status)).toEqual(['investigating', 'resolved']);
     // the day's live counters agree with the raw checks
@@ -248,7 +249,8 @@ describe('changes take effect at the next tick', () => {
     // Instead of sleeping: wait until the scheduler has started runs that were due after the pause
     // (its next run moves on when one starts) and none is still active, so those runs were
     // processed and dropped; a check they stored would show in the count.
-    const q = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+    const producer = producerFor(ctx);
+    const q = producer.queue(QUEUES.checks);
     const settledAfter = async (since: number) =>
       ((await q.getJobScheduler(monitorSchedulerId(id)))?.next ?? 0) > since + 1_000 && (await q.getActiveCount()) === 0;
     const pausedAt = Date.now();
@@ -256,7 +258,7 @@ describe('changes take effect at the next tick', () => {
     const before = await count();
     const afterFirst = Date.now();
     await waitFor(() => settledAfter(afterFirst + 1_000), 10_000, 50);
-    await q.close();
+    await producer.close();
     expect(await count()).toBe(before);
     expect((await database.db.selectFrom('monitors').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('paused');
     await bad.close();

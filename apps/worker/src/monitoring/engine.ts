@@ -1,18 +1,6 @@
-import {
-  applyCheckResults,
-  checkTargetOf,
-  enqueueIncidentEvents,
-  findMonitorsByIds,
-  removeMonitorSchedule,
-  scheduledTimeOf,
-  sql,
-  type CheckJobData,
-  type CheckOutcomeInput,
-  type Db,
-  type MonitorRow,
-} from '@sentrypulse/db';
+import { applyCheckResults, checkTargetOf, findMonitorsByIds, type CheckOutcomeInput, type Db, type MonitorRow } from '@sentrypulse/db';
+import { publishEvents, removeMonitorSchedule, scheduledTimeOf, type checkJob, type JobInfo, type JobProducer, type PayloadOf } from '@sentrypulse/jobs';
 import { checkBatchDecision } from '@sentrypulse/shared';
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CheckResult, CheckTarget, RunCheckOptions } from '../checks';
 import { recordCheck } from '../metrics';
@@ -23,8 +11,8 @@ export type RunCheck = (target: CheckTarget, opts: RunCheckOptions) => Promise<C
 
 export interface CheckEngineDeps {
   db: Db;
-  checks: Queue<CheckJobData>;
-  notify: Queue;
+  /** Where incident events go and where a deleted monitor's scheduler is removed. */
+  jobs: JobProducer;
   runCheck: RunCheck;
   runOptions: RunCheckOptions;
   log: Logger;
@@ -44,17 +32,18 @@ export function createCheckEngine(deps: CheckEngineDeps) {
   });
   const writer = new BatchWriter<CheckOutcomeInput, string[]>(async (items) => {
     const res = await applyWithRetry(deps.db, items);
-    await publishEvents(deps.db, deps.notify, res.eventIds, deps.log);
+    await publishEvents(deps, res.eventIds);
     if (deps.invalidateStatusPages) await Promise.all(res.changedTeamIds.map((id) => deps.invalidateStatusPages!(id)));
     return res.eventIds;
   });
 
-  async function process(job: { id?: string; timestamp: number; delay?: number; data: CheckJobData }): Promise<string> {
+  async function process(payload: PayloadOf<typeof checkJob>, job: Pick<JobInfo, 'id' | 'timestamp' | 'delay'>): Promise<string> {
     const scheduledAt = scheduledTimeOf(job);
-    const monitor = await loader.load(job.data.monitor_id);
+    const monitor = await loader.load(payload.monitor_id);
     if (!monitor) {
-      // Deleted while Redis could not be told: heal by removing the scheduler.
-      await removeMonitorSchedule(deps.checks, job.data.monitor_id);
+      // Deleted while Redis could not be told: heal by removing the scheduler. (The api schedules
+      // a new monitor only after its commit, so "not found" never means "not committed yet".)
+      await removeMonitorSchedule(deps.jobs, payload.monitor_id);
       return 'monitor gone';
     }
     if (!monitor.enabled) return 'paused';
@@ -96,16 +85,5 @@ async function applyWithRetry(db: Db, items: CheckOutcomeInput[]) {
       if (attempt < 3 && (code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT')) continue;
       throw err;
     }
-  }
-}
-
-/** After commit: hand events to the alert dispatcher; the outbox sweep retries what fails here. */
-export async function publishEvents(db: Db, notify: Queue, eventIds: string[], log: Logger): Promise<void> {
-  if (eventIds.length === 0) return;
-  try {
-    await enqueueIncidentEvents(notify, eventIds);
-    await db.updateTable('incident_events').set({ queued_at: sql<Date>`CURRENT_TIMESTAMP(3)` }).where('id', 'in', eventIds).execute();
-  } catch (err) {
-    log.warn({ err: (err as Error).message, eventIds }, 'incident events not queued yet; the outbox sweep will retry');
   }
 }

@@ -1,6 +1,6 @@
-import { checksQueue, monitorSchedulerId, NOTIFY_QUEUE, sql } from '@sentrypulse/db';
+import { sql } from '@sentrypulse/db';
+import { bullPrefix, checkJob, incidentEventJob, jobIdOf, JobProducer, monitorSchedulerId, QUEUES } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { createTeam, insertMonitor } from './test-support';
 
 let database: TestDatabase;
 let redis: Redis;
-const prefix = `sptest:${randomBytes(4).toString('hex')}:bull`;
+const prefix = bullPrefix(`sptest:${randomBytes(4).toString('hex')}`);
 let teamId: number;
 
 beforeAll(async () => {
@@ -99,25 +99,27 @@ describe('housekeeping', () => {
   });
 
   it('reconciles schedulers with the monitors table', async () => {
-    const queue = checksQueue(redis, prefix);
+    const jobs = new JobProducer({ connection: redis, prefix, db: database.db });
+    const queue = jobs.queue(QUEUES.checks);
     const enabled = await insertMonitor(database.db, teamId, { url: 'http://a.test', interval_seconds: 60 });
     const paused = await insertMonitor(database.db, teamId, { url: 'http://b.test', enabled: false });
-    await queue.upsertJobScheduler(monitorSchedulerId(paused), { every: 60_000 }, { name: 'check', data: { monitor_id: paused } });
-    await queue.upsertJobScheduler(monitorSchedulerId(999_999), { every: 60_000 }, { name: 'check', data: { monitor_id: 999_999 } });
-    const res = await reconcileSchedules(database.db, queue);
+    await queue.upsertJobScheduler(monitorSchedulerId(paused), { every: 60_000 }, { name: checkJob.name, data: { monitor_id: paused } });
+    await queue.upsertJobScheduler(monitorSchedulerId(999_999), { every: 60_000 }, { name: checkJob.name, data: { monitor_id: 999_999 } });
+    const res = await reconcileSchedules(database.db, jobs);
     expect(res.removed).toBe(2);
     expect((await queue.getJobScheduler(monitorSchedulerId(enabled)))?.every).toBe(60_000);
     expect(await queue.getJobScheduler(monitorSchedulerId(paused))).toBeFalsy();
-    await queue.close();
+    await jobs.close();
   });
 
   it('queues incident events that missed their enqueue (outbox sweep)', async () => {
     const inc = await database.db.insertInto('incidents').values({ team_id: teamId, kind: 'manual', title: 't', severity: 'minor', started_at: new Date() }).executeTakeFirstOrThrow();
     const ev = await database.db.insertInto('incident_events').values({ team_id: teamId, incident_id: Number(inc.insertId), type: 'incident.opened', created_at: new Date(Date.now() - 60_000) }).executeTakeFirstOrThrow();
-    const notify = new Queue(NOTIFY_QUEUE, { connection: redis, prefix });
-    expect(await sweepOutbox(database.db, notify)).toBe(1);
-    expect((await notify.getJob(`incident-event-${ev.insertId}`))?.data).toEqual({ event_id: Number(ev.insertId) });
-    expect(await sweepOutbox(database.db, notify)).toBe(0);
-    await notify.close();
+    const jobs = new JobProducer({ connection: redis, prefix, db: database.db });
+    expect(await sweepOutbox(database.db, jobs)).toBe(1);
+    const jobId = await jobIdOf(jobs, incidentEventJob, { event_id: Number(ev.insertId) });
+    expect((await jobs.queue(QUEUES.notify).getJob(jobId))?.data).toEqual({ event_id: Number(ev.insertId) });
+    expect(await sweepOutbox(database.db, jobs)).toBe(0);
+    await jobs.close();
   });
 });

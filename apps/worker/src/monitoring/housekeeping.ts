@@ -1,15 +1,6 @@
-import {
-  enqueueIncidentEvents,
-  maintenanceByMonitor,
-  outagesByMonitor,
-  refreshUptime24h,
-  sql,
-  syncMonitorSchedule,
-  type CheckJobData,
-  type Db,
-} from '@sentrypulse/db';
+import { maintenanceByMonitor, outagesByMonitor, refreshUptime24h, sql, type Db } from '@sentrypulse/db';
+import { enqueueIncidentEvents, removeMonitorSchedule, scheduledMonitorIds, syncMonitorSchedule, type JobProducer } from '@sentrypulse/jobs';
 import { lastUtcDates, uptimeFigures, utcDay } from '@sentrypulse/shared';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 const CHUNK = 1000;
@@ -35,32 +26,23 @@ async function* monitorChunks(db: Db, size = CHUNK) {
  * Makes Redis agree with MySQL: a scheduler for every enabled monitor, none for others. The API
  * keeps them in step on every change; this heals a Redis flush or a failed API call at start-up.
  */
-export async function reconcileSchedules(db: Db, queue: Queue<CheckJobData>): Promise<{ scheduled: number; removed: number }> {
+export async function reconcileSchedules(db: Db, jobs: JobProducer): Promise<{ scheduled: number; removed: number }> {
   let scheduled = 0;
   const enabled = new Set<number>();
   for await (const chunk of monitorChunks(db)) {
     const todo = chunk.filter((m) => m.enabled);
     // Bounded parallelism: a few dozen Lua calls in flight, not 20,000.
     for (let i = 0; i < todo.length; i += 50) {
-      await Promise.all(todo.slice(i, i + 50).map((m) => syncMonitorSchedule(queue, m)));
+      await Promise.all(todo.slice(i, i + 50).map((m) => syncMonitorSchedule(jobs, m)));
     }
     todo.forEach((m) => enabled.add(m.id));
     scheduled += todo.length;
   }
-  let removed = 0;
-  for (let start = 0; ; start += 1000) {
-    const schedulers = await queue.getJobSchedulers(start, start + 999, true);
-    if (schedulers.length === 0) break;
-    for (const s of schedulers) {
-      const m = /^monitor-(\d+)$/.exec(s.key);
-      if (m && !enabled.has(Number(m[1]))) {
-        await queue.removeJobScheduler(s.key);
-        removed += 1;
-      }
-    }
-    if (schedulers.length < 1000) break;
-  }
-  return { scheduled, removed };
+  // Collected first: removing while paging would shift the pages.
+  const stray: number[] = [];
+  for await (const id of scheduledMonitorIds(jobs)) if (!enabled.has(id)) stray.push(id);
+  for (const id of stray) await removeMonitorSchedule(jobs, id);
+  return { scheduled, removed: stray.length };
 }
 
 export async function refreshAllUptime(db: Db, now = new Date()): Promise<number> {
@@ -70,7 +52,7 @@ export async function refreshAllUptime(db: Db, now = new Date()): Promise<number
 }
 
 /** Re-queues incident events whose enqueue after commit failed (older than 30 s, not queued). */
-export async function sweepOutbox(db: Db, notify: Queue): Promise<number> {
+export async function sweepOutbox(db: Db, jobs: JobProducer): Promise<number> {
   const rows = await db
     .selectFrom('incident_events')
     .select('id')
@@ -81,7 +63,7 @@ export async function sweepOutbox(db: Db, notify: Queue): Promise<number> {
     .execute();
   if (rows.length === 0) return 0;
   const ids = rows.map((r) => r.id);
-  await enqueueIncidentEvents(notify, ids);
+  await enqueueIncidentEvents(jobs, ids);
   await db.updateTable('incident_events').set({ queued_at: new Date() }).where('id', 'in', ids).execute();
   return ids.length;
 }

@@ -1,4 +1,5 @@
-import { checksQueue, sql, syncMonitorSchedule } from '@sentrypulse/db';
+import { sql } from '@sentrypulse/db';
+import { bullPrefix, JobProducer, syncMonitorSchedule } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -86,7 +87,7 @@ describe('worker processes', () => {
     const failingId = await insertMonitor(database.db, teamId, { url: failing.url, name: 'failing', confirmations: 2 });
     ids.push(failingId);
     const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-    const queue = checksQueue(redis, `${prefix}:bull`);
+    const queue = new JobProducer({ connection: redis, prefix: bullPrefix(prefix), db: database.db });
     for (const id of ids) await syncMonitorSchedule(queue, { id, enabled: true, interval_seconds: 1 });
 
     const a = await startWorker();

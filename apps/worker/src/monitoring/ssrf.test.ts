@@ -1,4 +1,4 @@
-import { checksQueue, syncMonitorSchedule } from '@sentrypulse/db';
+import { syncMonitorSchedule } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Redis } from 'ioredis';
@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
+import { producerFor } from '../jobs';
 import type { RunningModule } from '../module';
 import { monitoringModule } from './module';
 import { createTeam, insertMonitor, switchableTarget, waitFor } from './test-support';
@@ -42,7 +43,7 @@ describe('SSRF guard in the engine', () => {
     const port = Number(new URL(target.url).port);
     const teamId = await createTeam(database.db);
     const id = await insertMonitor(database.db, teamId, { url: url(port), timeout_ms: 1000 });
-    const queue = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+    const queue = producerFor(ctx);
     await syncMonitorSchedule(queue, { id, enabled: true, interval_seconds: 1 });
     const check = await waitFor(() => database.db.selectFrom('monitor_checks').selectAll().where('monitor_id', '=', id).executeTakeFirst());
     await syncMonitorSchedule(queue, { id, enabled: false, interval_seconds: 1 });

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
 import { createTeam, insertMonitor, waitFor } from '../monitoring/test-support';
-import { alertRows, enqueueEvents, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from './test-support';
+import { alertRows, enqueueEvents, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from '../../test/notify-support';
 import { startSmtp, startWebhookReceiver, type FakeSmtp, type WebhookReceiver } from './testing';
 
 /**

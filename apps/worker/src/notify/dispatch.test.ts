@@ -1,24 +1,26 @@
-import { ALERTS_QUEUE, sql } from '@sentrypulse/db';
+import { newWebhookId, sql } from '@sentrypulse/db';
+import { deliverJob, enqueue, enqueueDeliveries, incidentEventJob, jobIdOf, QUEUES } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { loadConfig } from '@sentrypulse/shared/config';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
+import { producerFor } from '../jobs';
 import type { RunningModule } from '../module';
 import { createTeam, insertMonitor, waitFor } from '../monitoring/test-support';
-import { notifyModule } from './module';
+import { MISSING_ROW_TRIES, notifyModule } from './module';
 import {
   alertRows,
+  deliveryJobIdOf,
   enqueueEvents,
   insertChannel,
   insertIncidentEvent,
   newWebhookSecret,
   routeMonitor,
   TEST_ENCRYPTION_KEY,
-} from './test-support';
+} from '../../test/notify-support';
 import { startFakeTelegram, startFakeWhatsApp, startSmtp, startWebhookReceiver, type FakeServer, type FakeSmtp, type WebhookReceiver } from './testing';
 
 let database: TestDatabase;
@@ -156,10 +158,10 @@ describe('alert dispatch', () => {
     await enqueueEvents(ctx, [eventId]);
     await settled(teamId, 1);
     // A second job for the same event (e.g. the outbox sweeper after the first was removed).
-    const notify = new Queue('notify', { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
-    await notify.add('incident-event', { event_id: eventId }, { jobId: `incident-event-${eventId}-again` });
-    await waitFor(async () => (await notify.getJob(`incident-event-${eventId}-again`))?.finishedOn);
-    await notify.close();
+    const jobs = producerFor(ctx);
+    const again = await enqueue(jobs, incidentEventJob, { event_id: eventId }, { jobId: `replay-${eventId}` });
+    await waitFor(async () => (await jobs.queue(QUEUES.notify).getJob(again))?.finishedOn);
+    await jobs.close();
     await new Promise((r) => setTimeout(r, 300));
     expect(hook.requests).toHaveLength(1);
     expect(await alertRows(database.db, teamId)).toHaveLength(1);
@@ -207,7 +209,7 @@ describe('alert dispatch', () => {
     const channel = await database.db.selectFrom('notification_channels').selectAll().where('id', '=', ch).executeTakeFirstOrThrow();
     expect(Boolean(channel.enabled)).toBe(false);
     expect(channel.disabled_reason).toMatch(/410 Gone/);
-    await waitFor(() => database.db.selectFrom('failed_jobs').selectAll().where('job_id', '=', `alert-${row!.id}`).executeTakeFirst());
+    await waitFor(async () => database.db.selectFrom('failed_jobs').selectAll().where('job_id', '=', await deliveryJobIdOf(database.db, row!.id)).executeTakeFirst());
     // the next event does not go to the disabled channel at all
     const { incidentId } = first;
     const resolved = await insertIncidentEvent(database.db, teamId, monitorId, 'incident.resolved', incidentId);
@@ -233,8 +235,8 @@ describe('alert dispatch', () => {
     const gaps = telegram.requests.slice(1).map((r, i) => r.at - telegram.requests[i]!.at);
     expect(gaps[0]).toBeGreaterThanOrEqual(120);
     expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
-    const dead = await waitFor(() => database.db.selectFrom('failed_jobs').selectAll().where('job_id', '=', `alert-${row!.id}`).executeTakeFirst());
-    expect(dead).toMatchObject({ queue: ALERTS_QUEUE, name: 'deliver', team_id: teamId, data: { alert_id: String(row!.id) } });
+    const dead = await waitFor(async () => database.db.selectFrom('failed_jobs').selectAll().where('job_id', '=', await deliveryJobIdOf(database.db, row!.id)).executeTakeFirst());
+    expect(dead).toMatchObject({ queue: QUEUES.alerts, name: deliverJob.name, team_id: teamId, data: { alert_id: String(row!.id) } });
     expect(JSON.stringify(dead)).not.toContain(TOKEN);
     expect(JSON.stringify(row)).not.toContain(TOKEN);
   });
@@ -340,7 +342,7 @@ describe('alert dispatch', () => {
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
     expect(row!.last_error).toMatch(/could not be decrypted/);
     expect(hook.requests).toHaveLength(0);
-    await waitFor(() => database.db.selectFrom('failed_jobs').selectAll().where('job_id', '=', `alert-${row!.id}`).executeTakeFirst());
+    await waitFor(async () => database.db.selectFrom('failed_jobs').selectAll().where('job_id', '=', await deliveryJobIdOf(database.db, row!.id)).executeTakeFirst());
   });
   it('tells an incident update with its message, and a certificate about to expire with the days left', async () => {
     const { teamId, monitorId } = await teamWithMonitor();
@@ -373,6 +375,40 @@ describe('alert dispatch', () => {
     const update = smtp.mails.find((m) => m.subject?.startsWith('UPDATE'))!;
     expect(update.text).toContain('Update: A bad deploy; rolling back.');
   });
+  it('delivers a row committed after its job first ran: "row not found yet" is retried, not skipped (issue 18)', async () => {
+    const { teamId } = await teamWithMonitor();
+    const ch = await insertChannel(database.db, teamId, 'webhook', { url: `${hook.url}/hooks/late-row`, secret });
+    const { max } = await database.db.selectFrom('alerts_sent').select((eb) => eb.fn.max('id').as('max')).executeTakeFirstOrThrow();
+    const alertId = String(Number(max ?? 0) + 1000);
+    // The race of a producer that enqueues inside its transaction: the job runs before the commit.
+    const jobs = producerFor(ctx);
+    const queue = jobs.queue(QUEUES.alerts);
+    await enqueueDeliveries(jobs, [alertId]);
+    const jobId = await jobIdOf(jobs, deliverJob, { alert_id: alertId });
+    await waitFor(async () => (await queue.getJob(jobId))?.attemptsStarted === 1 && (await queue.getJobState(jobId)) === 'delayed');
+    await database.db
+      .insertInto('alerts_sent')
+      .values({ id: alertId, team_id: teamId, channel_id: ch, channel_type: 'webhook', event_id: null, event_key: `test:${alertId}`, event_type: 'test', idempotency_key: newWebhookId() })
+      .execute();
+    const row = await waitFor(async () => {
+      const r = await database.db.selectFrom('alerts_sent').selectAll().where('id', '=', alertId).executeTakeFirst();
+      return r?.status === 'sent' ? r : null;
+    });
+    expect(row.attempts).toBe(1);
+    expect(hook.requests.filter((r) => r.path === '/hooks/late-row')).toHaveLength(1);
+    await jobs.close();
+  });
+
+  it('dead-letters a delivery whose row never comes, saying so', async () => {
+    const jobs = producerFor(ctx);
+    await enqueueDeliveries(jobs, ['999999999']);
+    const jobId = await jobIdOf(jobs, deliverJob, { alert_id: '999999999' });
+    const dead = await waitFor(async () => database.db.selectFrom('failed_jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst(), 20_000);
+    expect(dead).toMatchObject({ queue: QUEUES.alerts, team_id: null, attempts: MISSING_ROW_TRIES });
+    expect(dead.error).toBe('alerts_sent row 999999999 does not exist (never committed, or deleted with its team)');
+    await jobs.close();
+  });
+
   it('retries a fan-out that failed on the database (the engine enqueues without retry options)', async () => {
     const { teamId, monitorId } = await teamWithMonitor();
     const ch = await insertChannel(database.db, teamId, 'webhook', { url: `${hook.url}/hooks/fanout-retry`, secret });
@@ -382,9 +418,11 @@ describe('alert dispatch', () => {
     await sql`RENAME TABLE alerts_sent TO alerts_sent_away`.execute(database.db);
     try {
       await enqueueEvents(ctx, [eventId]);
-      const notify = new Queue('notify', { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
-      await waitFor(async () => (await notify.getJob(`incident-event-${eventId}`))?.attemptsStarted === 1 && (await notify.getJobState(`incident-event-${eventId}`)) === 'delayed');
-      await notify.close();
+      const jobs = producerFor(ctx);
+      const notify = jobs.queue(QUEUES.notify);
+      const jobId = await jobIdOf(jobs, incidentEventJob, { event_id: eventId });
+      await waitFor(async () => (await notify.getJob(jobId))?.attemptsStarted === 1 && (await notify.getJobState(jobId)) === 'delayed');
+      await jobs.close();
     } finally {
       await sql`RENAME TABLE alerts_sent_away TO alerts_sent`.execute(database.db);
     }

@@ -152,6 +152,8 @@ export interface DeliverDeps {
 }
 
 export type DeliverResult =
+  /** No such row (yet): its insert may not be committed, so the caller retries for a while. */
+  | { kind: 'missing' }
   | { kind: 'skipped'; reason: string }
   | { kind: 'delivered' }
   | { kind: 'failed'; error: string; retryable: boolean; retryAfterMs?: number; statusCode: number | null };
@@ -164,7 +166,7 @@ export type DeliverResult =
 export async function deliver(deps: DeliverDeps, alertId: string, lastAttempt: boolean): Promise<DeliverResult> {
   const { db } = deps;
   const alert = await db.selectFrom('alerts_sent').selectAll().where('id', '=', alertId).executeTakeFirst();
-  if (!alert) return { kind: 'skipped', reason: 'the alert no longer exists' };
+  if (!alert) return { kind: 'missing' };
   if (alert.status !== 'pending') return { kind: 'skipped', reason: `the alert is already ${alert.status}` };
   const channel = await db
     .selectFrom('notification_channels')

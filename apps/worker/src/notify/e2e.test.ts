@@ -1,4 +1,4 @@
-import { checksQueue, syncMonitorSchedule } from '@sentrypulse/db';
+import { syncMonitorSchedule } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Redis } from 'ioredis';
@@ -6,11 +6,12 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
+import { producerFor } from '../jobs';
 import type { RunningModule } from '../module';
 import { monitoringModule } from '../monitoring/module';
 import { createTeam, insertMonitor, switchableTarget, waitFor } from '../monitoring/test-support';
 import { notifyModule } from './module';
-import { alertRows, insertChannel, newWebhookSecret, notifyIdle, routeMonitor, TEST_ENCRYPTION_KEY } from './test-support';
+import { alertRows, insertChannel, newWebhookSecret, notifyIdle, routeMonitor, TEST_ENCRYPTION_KEY } from '../../test/notify-support';
 import { startFakeTelegram, startSmtp, startWebhookReceiver, type FakeServer, type FakeSmtp, type WebhookReceiver } from './testing';
 
 /** The whole path: a real target, the real monitoring engine, the real dispatcher, local peers. */
@@ -67,7 +68,7 @@ describe('monitoring engine → alerts', () => {
       await insertChannel(database.db, teamId, 'email', { to: ['oncall@example.test'] }),
     ];
     await routeMonitor(database.db, teamId, monitorId, channels);
-    const q = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+    const q = producerFor(ctx);
     await syncMonitorSchedule(q, { id: monitorId, enabled: true, interval_seconds: 1 });
 
     await waitFor(async () => (await database.db.selectFrom('monitors').select('status').where('id', '=', monitorId).executeTakeFirst())?.status === 'up');
@@ -134,7 +135,7 @@ describe('monitoring engine → alerts', () => {
     const sentBefore = { mails: smtp.mails.length };
     const channels = [await insertChannel(database.db, teamId, 'webhook', { url: `${hook.url}/slow`, secret }), await insertChannel(database.db, teamId, 'email', { to: ['oncall@example.test'] })];
     await routeMonitor(database.db, teamId, monitorId, channels);
-    const q = checksQueue(ctx.bullConnection(), ctx.bullPrefix);
+    const q = producerFor(ctx);
     await syncMonitorSchedule(q, { id: monitorId, enabled: true, interval_seconds: 1 });
     await waitFor(async () => (await database.db.selectFrom('monitors').select('status').where('id', '=', monitorId).executeTakeFirst())?.status === 'up');
 

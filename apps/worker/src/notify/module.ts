@@ -1,16 +1,19 @@
 import {
-  ALERTS_QUEUE,
+  deliverJob,
   DELIVERY_ATTEMPTS,
   DELIVERY_BACKOFF_FACTOR,
   DELIVERY_BACKOFF_MS,
   enqueueDeliveries,
-  NOTIFY_QUEUE,
-  recordFailedJob,
-  type DeliveryJobData,
+  handle,
+  incidentEventJob,
+  PermanentJobError,
+  QUEUES,
+  RetryLater,
+  startWorker,
   type DeliveryPolicy,
-} from '@sentrypulse/db';
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+} from '@sentrypulse/jobs';
 import type { WorkerContext } from '../context';
+import { producerFor, runtimeFor } from '../jobs';
 import { counter, watchWorker } from '../metrics';
 import type { RunningModule, WorkerModule } from '../module';
 import { deliver, failAlert, fanOut } from './dispatcher';
@@ -48,16 +51,18 @@ export function deliveryBackoff(attemptsMade: number, err: Error | undefined, ba
 }
 
 const FANOUT_TRIES = 8;
+/**
+ * Starts of a delivery whose alerts_sent row is not there (250 ms, 0.5, 1, 2 s apart: ~4 s in
+ * all): a producer that enqueued before its commit is seen late, not dropped; a row that never
+ * comes (deleted with its team) ends as a dead letter saying so.
+ */
+export const MISSING_ROW_TRIES = 5;
 
 const alertsTotal = counter({ name: 'sentrypulse_alerts_total', help: 'Alert delivery attempts by outcome', labelNames: ['outcome'] as const });
 
-function isFinal(job: Job, err: Error): boolean {
-  return err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-}
-
 /**
- * Alert dispatch in the worker (SPEC 4.4, ADR 0021): 'incident-event' jobs on the 'notify' queue fan
- * out into alerts_sent rows and one 'deliver' job per row on the 'alerts' queue; deliveries retry
+ * Alert dispatch in the worker (SPEC 4.4, ADR 0021): incident-event jobs on the notify queue fan
+ * out into alerts_sent rows and one deliver job per row on the alerts queue; deliveries retry
  * with backoff and end as a dead letter in failed_jobs.
  */
 export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
@@ -65,7 +70,7 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
     name: 'notify',
     async start(ctx: WorkerContext): Promise<RunningModule> {
       const policy = opts.policy ?? { attempts: DELIVERY_ATTEMPTS, backoffMs: DELIVERY_BACKOFF_MS };
-      const alerts = new Queue(ALERTS_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+      const jobs = producerFor(ctx);
       const providers = createProviders({
         smtpUrl: ctx.config.smtpUrl,
         mailFrom: ctx.config.mailFrom,
@@ -80,86 +85,76 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
         ...(opts.stalledInterval !== undefined ? { stalledInterval: opts.stalledInterval } : {}),
       };
 
-      const deadLetter = async (queue: string, job: Job, teamId: number | null, error: string) => {
-        await recordFailedJob(ctx.db, { queue, job_id: String(job.id), name: job.name, team_id: teamId, data: job.data as Record<string, unknown>, error, attempts: job.attemptsStarted });
-      };
-
-      // The monitoring engine adds these jobs without retry options, so a failed fan-out (MySQL
-      // blip) is retried here by moving the job back to delayed a few times before giving up.
-      const fanout = new Worker<{ event_id: number }>(
-        NOTIFY_QUEUE,
-        async (job, token) => {
-          if (job.name !== 'incident-event') return null;
-          try {
-            const r = await fanOut(ctx.db, Number(job.data.event_id));
-            await enqueueDeliveries(alerts, r.pendingIds, policy);
-            return { pending: r.pendingIds.length, suppressed: r.suppressed };
-          } catch (err) {
-            if (job.attemptsStarted < FANOUT_TRIES) {
+      // Producers add these jobs without retry options, so a failed fan-out (MySQL blip) is
+      // retried here by moving the job back to delayed a few times before giving up.
+      const fanout = startWorker(
+        runtimeFor(ctx),
+        QUEUES.notify,
+        [
+          handle(incidentEventJob, async (payload, job) => {
+            try {
+              const r = await fanOut(ctx.db, payload.event_id);
+              await enqueueDeliveries(jobs, r.pendingIds, policy);
+              return { pending: r.pendingIds.length, suppressed: r.suppressed };
+            } catch (err) {
+              if (job.attemptsStarted >= FANOUT_TRIES) throw err;
               ctx.log.warn({ jobId: job.id, err: (err as Error).message }, 'alert fan-out failed; retrying');
-              await job.moveToDelayed(Date.now() + Math.min(60_000, 1000 * 2 ** job.attemptsStarted), token);
-              throw new DelayedError();
+              throw new RetryLater((err as Error).message, Math.min(60_000, 1000 * 2 ** job.attemptsStarted));
             }
-            await deadLetter(NOTIFY_QUEUE, job, null, (err as Error).message);
-            throw err;
-          }
-        },
-        { connection: ctx.bullConnection(), prefix: ctx.bullPrefix, concurrency: 20, maxStalledCount: 5, ...timings },
+          }),
+        ],
+        { concurrency: 20, maxStalledCount: 5, deadLetters: true, ...timings },
       );
-      fanout.on('error', (err) => ctx.log.warn({ err: err.message }, 'notify worker error'));
-      watchWorker(fanout, NOTIFY_QUEUE);
+      watchWorker(fanout);
 
-      const delivery = new Worker<DeliveryJobData>(
-        ALERTS_QUEUE,
-        async (job) => {
-          const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-          const r = await deliver(deps, job.data.alert_id, last);
-          if (r.kind !== 'failed') {
-            if (r.kind === 'delivered') alertsTotal.inc({ outcome: 'delivered' });
-            return r.kind;
-          }
-          alertsTotal.inc({ outcome: r.retryable ? 'retry' : 'failed' });
-          if (r.retryable) throw new DeliveryRetry(r.error, r.retryAfterMs);
-          throw new UnrecoverableError(r.error);
-        },
+      const delivery = startWorker(
+        runtimeFor(ctx),
+        QUEUES.alerts,
+        [
+          handle(
+            deliverJob,
+            async (payload, job) => {
+              const r = await deliver(deps, payload.alert_id, job.isLastAttempt);
+              if (r.kind === 'missing') {
+                if (job.attemptsStarted >= MISSING_ROW_TRIES) throw new PermanentJobError(`alerts_sent row ${payload.alert_id} does not exist (never committed, or deleted with its team)`);
+                throw new RetryLater('the alerts_sent row is not visible yet', 250 * 2 ** (job.attemptsStarted - 1));
+              }
+              if (r.kind !== 'failed') {
+                if (r.kind === 'delivered') alertsTotal.inc({ outcome: 'delivered' });
+                return r.kind;
+              }
+              alertsTotal.inc({ outcome: r.retryable ? 'retry' : 'failed' });
+              if (r.retryable) throw new DeliveryRetry(r.error, r.retryAfterMs);
+              throw new PermanentJobError(r.error);
+            },
+            {
+              // Final failures (attempts used up, permanent, or stalled too often) become dead letters.
+              onFinalFailure: async (payload, _job, err) => {
+                await failAlert(ctx.db, payload.alert_id, err.message);
+                const row = await ctx.db.selectFrom('alerts_sent').select('team_id').where('id', '=', payload.alert_id).executeTakeFirst();
+                return { teamId: row?.team_id ?? null };
+              },
+            },
+          ),
+        ],
         {
-          connection: ctx.bullConnection(),
-          prefix: ctx.bullPrefix,
           concurrency: opts.concurrency ?? 50,
           // A worker killed mid-send leaves its job stalled; another worker takes it over. Allow a few.
           maxStalledCount: 3,
-          settings: {
-            backoffStrategy: (attemptsMade, _type, err, job) => {
-              const backoff = job?.opts.backoff;
-              const base = typeof backoff === 'object' && backoff?.delay !== undefined ? backoff.delay : DELIVERY_BACKOFF_MS;
-              return deliveryBackoff(attemptsMade, err, base);
-            },
-          },
+          deadLetters: true,
+          backoff: (attemptsMade, err, base) => deliveryBackoff(attemptsMade, err, base || DELIVERY_BACKOFF_MS),
           ...timings,
         },
       );
-      delivery.on('error', (err) => ctx.log.warn({ err: err.message }, 'alerts worker error'));
-      watchWorker(delivery, ALERTS_QUEUE);
-      // Final failures (attempts used up, permanent, or stalled too often) become dead letters.
-      delivery.on('failed', (job, err) => {
-        if (!job || !isFinal(job, err)) return;
-        ctx.log.warn({ jobId: job.id, err: err.message }, 'alert delivery failed for good');
-        void (async () => {
-          const alertId = job.data.alert_id;
-          await failAlert(ctx.db, alertId, err.message);
-          const row = await ctx.db.selectFrom('alerts_sent').select('team_id').where('id', '=', alertId).executeTakeFirst();
-          await deadLetter(ALERTS_QUEUE, job, row?.team_id ?? null, err.message);
-        })().catch((e: Error) => ctx.log.error({ jobId: job.id, err: e.message }, 'could not record a dead letter'));
-      });
+      watchWorker(delivery);
 
       return {
         async close() {
           await fanout.close();
           await delivery.close();
-          await Promise.allSettled([alerts.close(), ...Object.values(providers).map((p) => p.close?.())]);
+          await Promise.allSettled([jobs.close(), ...Object.values(providers).map((p) => p.close?.())]);
         },
       };
     },
   };
 }
-

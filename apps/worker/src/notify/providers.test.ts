@@ -7,7 +7,7 @@ import { telegramProvider } from './providers/telegram';
 import type { ChannelForDelivery, ProviderSettings } from './providers/types';
 import { webhookProvider } from './providers/webhook';
 import { whatsappProvider } from './providers/whatsapp';
-import { newWebhookSecret } from './test-support';
+import { newWebhookSecret } from '../../test/notify-support';
 import { startWebhookReceiver, type WebhookReceiver } from './testing';
 
 /** Provider modules on their own, against real local peers: the edges the dispatcher relies on. */

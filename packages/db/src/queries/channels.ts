@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema';
@@ -116,51 +115,6 @@ export async function disableChannel(db: Executor, teamId: number, channelId: nu
     .where('team_id', '=', teamId)
     .where('id', '=', channelId)
     .execute();
-}
-
-/**
- * Alert delivery jobs (ADR 0021): queue 'alerts', job 'deliver' with {alert_id}, job id from the
- * alerts_sent row, so a replayed fan-out or a double click enqueues one job. Six attempts with a
- * x3 exponential backoff from 30 s (30 s, 1.5 m, 4.5 m, 13.5 m, 40.5 m: about an hour in all),
- * unless the provider said when to come back (Retry-After).
- */
-export const ALERTS_QUEUE = 'alerts';
-export const DELIVERY_ATTEMPTS = 6;
-export const DELIVERY_BACKOFF_MS = 30_000;
-export const DELIVERY_BACKOFF_FACTOR = 3;
-
-export interface DeliveryJobData {
-  alert_id: string;
-}
-
-export function deliveryJobId(alertId: string | number): string {
-  return `alert-${alertId}`;
-}
-
-export interface DeliveryPolicy {
-  attempts: number;
-  backoffMs: number;
-}
-
-export async function enqueueDeliveries(
-  queue: Queue,
-  alertIds: Array<string | number>,
-  policy: DeliveryPolicy = { attempts: DELIVERY_ATTEMPTS, backoffMs: DELIVERY_BACKOFF_MS },
-): Promise<void> {
-  if (alertIds.length === 0) return;
-  await queue.addBulk(
-    alertIds.map((id) => ({
-      name: 'deliver',
-      data: { alert_id: String(id) } satisfies DeliveryJobData,
-      opts: {
-        jobId: deliveryJobId(id),
-        attempts: policy.attempts,
-        backoff: { type: 'alert', delay: policy.backoffMs },
-        removeOnComplete: 1000,
-        removeOnFail: 5000,
-      },
-    })),
-  );
 }
 
 /** The Standard Webhooks message id, stored with the row and sent on every attempt. */

@@ -1,10 +1,10 @@
 /** Helpers for the alert tests and benchmark: rows inserted the way the API and the engine do. */
-import { ALERTS_QUEUE, encryptSecrets, enqueueIncidentEvents, NOTIFY_QUEUE, type Db } from '@sentrypulse/db';
+import { encryptSecrets, readInstallationId, type Db, type IncidentEventType } from '@sentrypulse/db';
+import { deliverJob, enqueueIncidentEvents, namespacedJobId, QUEUES } from '@sentrypulse/jobs';
 import { SECRET_FIELDS, type ChannelType } from '@sentrypulse/shared';
-import type { IncidentEventType } from '@sentrypulse/db';
-import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import type { WorkerContext } from '../context';
+import type { WorkerContext } from '../src/context';
+import { producerFor } from '../src/jobs';
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('hex');
 
@@ -74,20 +74,25 @@ export async function insertIncidentEvent(
   return { eventId: Number(ev.insertId), incidentId: id };
 }
 
-/** A long-lived producer of 'incident-event' jobs, like the monitoring engine's queue. */
+/** A long-lived producer of incident-event jobs, like the monitoring engine's. */
 export function eventProducer(ctx: WorkerContext): { enqueue(eventIds: number[]): Promise<void>; close(): Promise<void> } {
-  const q = new Queue(NOTIFY_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
-  return { enqueue: (ids) => enqueueIncidentEvents(q, ids), close: () => q.close() };
+  const jobs = producerFor(ctx);
+  return { enqueue: (ids) => enqueueIncidentEvents(jobs, ids), close: () => jobs.close() };
 }
 
-/** Enqueues 'incident-event' jobs exactly as the monitoring engine does. */
+/** Enqueues incident-event jobs exactly as the monitoring engine does. */
 export async function enqueueEvents(ctx: WorkerContext, eventIds: number[]): Promise<void> {
-  const q = new Queue(NOTIFY_QUEUE, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
+  const producer = eventProducer(ctx);
   try {
-    await enqueueIncidentEvents(q, eventIds);
+    await producer.enqueue(eventIds);
   } finally {
-    await q.close();
+    await producer.close();
   }
+}
+
+/** The BullMQ job id of an alert's delivery (what failed_jobs records for it). */
+export async function deliveryJobIdOf(db: Db, alertId: string | number): Promise<string> {
+  return namespacedJobId(deliverJob.jobId!({ alert_id: String(alertId) }), await readInstallationId(db));
 }
 
 export async function alertRows(db: Db, teamId: number) {
@@ -102,14 +107,14 @@ export async function alertRows(db: Db, teamId: number) {
 export async function notifyIdle(ctx: WorkerContext, db: Db): Promise<boolean> {
   const unqueued = await db.selectFrom('incident_events').select('id').where('queued_at', 'is', null).executeTakeFirst();
   if (unqueued) return false;
-  for (const name of [NOTIFY_QUEUE, ALERTS_QUEUE]) {
-    const queue = new Queue(name, { connection: ctx.bullConnection(), prefix: ctx.bullPrefix });
-    try {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+  const jobs = producerFor(ctx);
+  try {
+    for (const name of [QUEUES.notify, QUEUES.alerts]) {
+      const counts = await jobs.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
       if (Object.values(counts).some((n) => n > 0)) return false;
-    } finally {
-      await queue.close();
     }
+    return true;
+  } finally {
+    await jobs.close();
   }
-  return true;
 }
