@@ -1,6 +1,7 @@
 import { backfillMonitor, insertResolvedIncident, refreshUptime24h } from '@sentrypulse/db';
 import { scheduleEverySeconds, scheduleOffset } from '@sentrypulse/jobs';
 import { CreateMonitorBody } from '@sentrypulse/shared';
+import { serviceContext } from '../context';
 import { createMaintenance } from '../maintenance/service';
 import { createMonitor, type MonitorDeps } from '../monitors/service';
 import { demoMonitors, generateMonitoringHistory, type DemoMonitorKey } from './monitoring-history';
@@ -24,7 +25,7 @@ export async function seedMonitoring(ctx: DemoContext): Promise<void> {
 
   const history = generateMonitoringHistory({ now, monitors: created });
   for (const w of history.maintenance) {
-    await createMaintenance(db, team, userId, {
+    await createMaintenance(serviceContext(ctx), {
       title: w.title,
       description: w.description,
       starts_at: w.starts_at.toISOString(),

@@ -1,8 +1,8 @@
 import { invalidateStatusPagesOnChange } from '../status-pages/invalidate-on-change';
 import { CreateMaintenanceBody, Maintenance, MaintenanceList, MaintenanceListQuery, MaintenanceParams, TeamParams } from '@sentrypulse/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { teamOf, userOf } from '../plugins/access';
-import { numericCursor } from '../teams/routes';
+import { contextOf } from '../context';
+import { numericCursor } from '../pagination';
 import * as service from './service';
 
 const tags = ['maintenance'];
@@ -14,23 +14,23 @@ export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     base,
     { config: { permission: 'monitors.read' }, schema: { tags, params: TeamParams, querystring: MaintenanceListQuery, response: { 200: MaintenanceList } } },
-    async (req) => service.listMaintenance(app.db, teamOf(req), { ...req.query, cursor: numericCursor(req.query.cursor) }),
+    async (req) => service.listMaintenance(contextOf(req), { ...req.query, cursor: numericCursor(req.query.cursor) }),
   );
   app.post(
     base,
     { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Schedule a maintenance window', params: TeamParams, body: CreateMaintenanceBody, response: { 201: Maintenance } } },
-    async (req, reply) => reply.code(201).send(await service.createMaintenance(app.db, teamOf(req), userOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await service.createMaintenance(contextOf(req), req.body)),
   );
   app.get(
     `${base}/:maintenanceId`,
     { config: { permission: 'monitors.read' }, schema: { tags, params: MaintenanceParams, response: { 200: Maintenance } } },
-    async (req) => service.getMaintenance(app.db, teamOf(req), req.params.maintenanceId),
+    async (req) => service.getMaintenance(contextOf(req), req.params.maintenanceId),
   );
   app.delete(
     `${base}/:maintenanceId`,
     { config: { permission: 'monitors.write' }, schema: { tags, params: MaintenanceParams } },
     async (req, reply) => {
-      await service.deleteMaintenance(app.db, teamOf(req), req.params.maintenanceId);
+      await service.deleteMaintenance(contextOf(req), req.params.maintenanceId);
       return reply.code(204).send();
     },
   );
