@@ -1,4 +1,5 @@
 import type { Db } from '@sentrypulse/db';
+import type { JobProducer } from '@sentrypulse/jobs';
 import type { Config } from '@sentrypulse/shared/config';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -19,6 +20,8 @@ export interface ServiceContext {
   /** The read replica for heavy reads (stats); the same pool as `db` without DATABASE_READ_URL. */
   readDb: Db;
   redis: Redis;
+  /** The typed job producer (@sentrypulse/jobs): verbs enqueue through it after their commit. */
+  jobs: JobProducer;
   config: Config;
   log: Log;
   /** Scope: the signed-in user, null on a public route that nobody signed in to. */
@@ -30,13 +33,14 @@ export interface ServiceContext {
 /** The request's context: the app's pools and config, the request's logger and the caller's scope. */
 export function contextOf(req: FastifyRequest): ServiceContext {
   const app = req.server;
-  return { db: app.db, readDb: app.readDb, redis: app.redis, config: app.config, log: req.log, userId: req.userId, team: req.team };
+  return { db: app.db, readDb: app.readDb, redis: app.redis, jobs: app.jobs, config: app.config, log: req.log, userId: req.userId, team: req.team };
 }
 
 export interface ContextSource {
   db: Db;
   readDb?: Db;
   redis: Redis;
+  jobs: JobProducer;
   config: Config;
   log?: Log;
   userId?: number | null;
@@ -54,6 +58,7 @@ export function serviceContext(src: ContextSource): ServiceContext {
     db: src.db,
     readDb: src.readDb ?? src.db,
     redis: src.redis,
+    jobs: src.jobs,
     config: src.config,
     log: src.log ?? quiet,
     userId: src.userId ?? null,

@@ -1,4 +1,5 @@
 import type { Db } from '@sentrypulse/db';
+import type { JobProducer } from '@sentrypulse/jobs';
 import type { Config } from '@sentrypulse/shared/config';
 import type { Permission, Plan, Role } from '@sentrypulse/shared';
 import type { Redis } from 'ioredis';
@@ -17,6 +18,8 @@ declare module 'fastify' {
     /** Stats queries go to the read replica when DATABASE_READ_URL is set. */
     readDb: Db;
     redis: Redis;
+    /** The app's one job producer (jobsOf), which service contexts carry. */
+    jobs: JobProducer;
     /** Every route with its access requirement (see plugins/access.ts). */
     routeCatalog: Array<{ method: string; url: string; permission: Permission | undefined; public: boolean }>;
   }

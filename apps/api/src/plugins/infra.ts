@@ -3,8 +3,9 @@ import type { Config } from '@sentrypulse/shared/config';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
+import { jobsOf } from '../jobs';
 
-/** Decorates the config, the MySQL pools and Redis; closes them when the app closes. */
+/** Decorates the config, the MySQL pools, Redis and the job producer; closes them when the app closes. */
 export const infraPlugin = fp<{ config: Config }>(async (app: FastifyInstance, { config }) => {
   const db = createDb(config.databaseUrl, { connectionLimit: 20 });
   const readDb = config.databaseReadUrl ? createDb(config.databaseReadUrl, { connectionLimit: 20 }) : db;
@@ -22,6 +23,8 @@ export const infraPlugin = fp<{ config: Config }>(async (app: FastifyInstance, {
   app.decorate('db', db);
   app.decorate('readDb', readDb);
   app.decorate('redis', redis);
+  // After config and db, which the producer reads; it adds its own close hook.
+  app.decorate('jobs', jobsOf(app));
 
   app.addHook('onClose', async () => {
     await db.destroy();
