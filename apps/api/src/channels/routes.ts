@@ -1,24 +1,20 @@
 import { ChannelList, ChannelParams, Channel, CreateChannelBody, CreatedChannel, PaginationQuery, TeamParams, TestAlertResult, UpdateChannelBody } from '@sentrypulse/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { teamOf } from '../plugins/access';
-import { numericCursor } from '../teams/routes';
-import { jobsOf } from '../jobs';
+import { contextOf } from '../context';
+import { numericCursor } from '../pagination';
 import * as service from './service';
 
 const tags = ['channels'];
 
 /** Notification channels (SPEC 4.4, 7). Reads need channels.read, changes and tests channels.write. */
 export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
-  const jobs = jobsOf(app);
-  const deps = () => ({ db: app.db, encryptionKey: app.config.encryptionKey, allowPrivate: app.config.outboundAllowPrivate, jobs });
-
   app.get(
     '/teams/:teamId/channels',
     {
       config: { permission: 'channels.read' },
       schema: { tags, summary: 'Notification channels of the team (secrets masked)', params: TeamParams, querystring: PaginationQuery, response: { 200: ChannelList } },
     },
-    async (req) => service.listChannels(deps(), teamOf(req), req.query.limit, numericCursor(req.query.cursor)),
+    async (req) => service.listChannels(contextOf(req), req.query.limit, numericCursor(req.query.cursor)),
   );
 
   app.post(
@@ -33,13 +29,13 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: CreatedChannel },
       },
     },
-    async (req, reply) => reply.code(201).send(await service.createChannel(deps(), teamOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await service.createChannel(contextOf(req), req.body)),
   );
 
   app.get(
     '/teams/:teamId/channels/:channelId',
     { config: { permission: 'channels.read' }, schema: { tags, summary: 'A channel (secrets masked)', params: ChannelParams, response: { 200: Channel } } },
-    async (req) => service.getChannel(deps(), teamOf(req), req.params.channelId),
+    async (req) => service.getChannel(contextOf(req), req.params.channelId),
   );
 
   app.patch(
@@ -54,14 +50,14 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: Channel },
       },
     },
-    async (req) => service.updateChannel(deps(), teamOf(req), req.params.channelId, req.body),
+    async (req) => service.updateChannel(contextOf(req), req.params.channelId, req.body),
   );
 
   app.delete(
     '/teams/:teamId/channels/:channelId',
     { config: { permission: 'channels.write' }, schema: { tags, summary: 'Delete a channel (its routing and delivery log go with it)', params: ChannelParams } },
     async (req, reply) => {
-      await service.deleteChannel(deps(), teamOf(req), req.params.channelId);
+      await service.deleteChannel(contextOf(req), req.params.channelId);
       return reply.code(204).send();
     },
   );
@@ -77,6 +73,6 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 202: TestAlertResult },
       },
     },
-    async (req, reply) => reply.code(202).send(await service.sendTest(deps(), teamOf(req), req.params.channelId)),
+    async (req, reply) => reply.code(202).send(await service.sendTest(contextOf(req), req.params.channelId)),
   );
 };

@@ -1,12 +1,4 @@
-import {
-  decryptSecrets,
-  encryptSecrets,
-  findChannel,
-  newWebhookId,
-  SecretDecryptionError,
-  sql,
-  type Db,
-} from '@sentrypulse/db';
+import { decryptSecrets, encryptSecrets, findChannel, SecretDecryptionError } from '@sentrypulse/db';
 import {
   CHANNEL_CONFIG,
   SECRET_FIELDS,
@@ -15,19 +7,14 @@ import {
   type CreateChannelBody,
   type UpdateChannelBody,
 } from '@sentrypulse/shared';
-import { enqueueDeliveries, type JobProducer } from '@sentrypulse/jobs';
+import { enqueueDeliveries } from '@sentrypulse/jobs';
 import { forbiddenReason, parseIpLiteral } from '@sentrypulse/shared/address-policy';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { teamScope, type ServiceContext } from '../context';
 import { BadRequest, NotFound } from '../errors';
 import { viaRedis } from '../jobs';
-import type { TeamContext } from '../types';
-
-export interface ChannelDeps {
-  db: Db;
-  encryptionKey: Buffer;
-  allowPrivate: boolean;
-  jobs: JobProducer;
-}
+import { keysetPage } from '../pagination';
+import * as q from './queries';
 
 type ChannelRow = NonNullable<Awaited<ReturnType<typeof findChannel>>>;
 
@@ -39,11 +26,11 @@ export function maskSecret(field: string, value: string): string {
   return `…${tail}`;
 }
 
-function toChannel(deps: ChannelDeps, row: ChannelRow): Channel {
+function toChannel(ctx: ServiceContext, row: ChannelRow): Channel {
   const config: Record<string, unknown> = { ...row.config };
   let secrets: Record<string, string> = {};
   try {
-    secrets = decryptSecrets(deps.encryptionKey, row.team_id, row.secret_ciphertext);
+    secrets = decryptSecrets(ctx.config.encryptionKey, row.team_id, row.secret_ciphertext);
   } catch (err) {
     if (!(err instanceof SecretDecryptionError)) throw err;
     // Listing must keep working after a key mix-up; the field says so instead of a mask.
@@ -88,56 +75,53 @@ export function webhookUrlProblem(url: string, allowPrivate: boolean): string | 
   return reason === null ? null : `must not point to ${reason}`;
 }
 
-function checkWebhook(deps: ChannelDeps, config: Record<string, unknown>, path: string) {
-  const problem = webhookUrlProblem(String(config.url), deps.allowPrivate);
+function checkWebhook(ctx: ServiceContext, config: Record<string, unknown>, path: string) {
+  const problem = webhookUrlProblem(String(config.url), ctx.config.outboundAllowPrivate);
   if (problem) throw new BadRequest(`${path}: ${problem}`, { errors: [{ path, message: problem }] });
 }
 
-export async function listChannels(deps: ChannelDeps, team: TeamContext, limit: number, cursor: number | null) {
-  let q = deps.db.selectFrom('notification_channels').selectAll().where('team_id', '=', team.id);
-  if (cursor !== null) q = q.where('id', '>', cursor);
-  const rows = await q.orderBy('id').limit(limit + 1).execute();
-  const page = rows.slice(0, limit);
-  return { items: page.map((r) => toChannel(deps, r)), next_cursor: rows.length > limit ? String(page.at(-1)!.id) : null };
+export async function listChannels(ctx: ServiceContext, limit: number, cursor: number | null) {
+  const team = teamScope(ctx);
+  const rows = await q.listChannels(ctx.db, team.id, cursor, limit + 1);
+  return keysetPage(rows, limit, (r) => r.id, (r) => toChannel(ctx, r));
 }
 
-export async function getChannel(deps: ChannelDeps, team: TeamContext, id: number): Promise<Channel> {
-  const row = await findChannel(deps.db, team.id, id);
+export async function getChannel(ctx: ServiceContext, id: number): Promise<Channel> {
+  const team = teamScope(ctx);
+  const row = await findChannel(ctx.db, team.id, id);
   if (!row) throw new NotFound('Channel');
-  return toChannel(deps, row);
+  return toChannel(ctx, row);
 }
 
-export async function createChannel(deps: ChannelDeps, team: TeamContext, body: CreateChannelBody): Promise<Channel & { secret: string | null }> {
+export async function createChannel(ctx: ServiceContext, body: CreateChannelBody): Promise<Channel & { secret: string | null }> {
+  const team = teamScope(ctx);
   const config: Record<string, unknown> = { ...body.config };
   let generated: string | null = null;
   if (body.type === 'webhook') {
-    checkWebhook(deps, config, 'body.config.url');
+    checkWebhook(ctx, config, 'body.config.url');
     if (!config.secret) {
       generated = `whsec_${randomBytes(32).toString('base64')}`;
       config.secret = generated;
     }
   }
   const { plain, secrets } = splitSecrets(body.type, config);
-  const res = await deps.db
-    .insertInto('notification_channels')
-    .values({
-      team_id: team.id,
-      type: body.type,
-      name: body.name,
-      config: JSON.stringify(plain),
-      secret_ciphertext: encryptSecrets(deps.encryptionKey, team.id, secrets),
-      is_default: body.is_default ?? false,
-      enabled: body.enabled ?? true,
-    })
-    .executeTakeFirstOrThrow();
-  const channel = await getChannel(deps, team, Number(res.insertId));
+  const id = await q.insertChannel(ctx.db, team.id, {
+    type: body.type,
+    name: body.name,
+    config: JSON.stringify(plain),
+    secret_ciphertext: encryptSecrets(ctx.config.encryptionKey, team.id, secrets),
+    is_default: body.is_default ?? false,
+    enabled: body.enabled ?? true,
+  });
+  const channel = await getChannel(ctx, id);
   return { ...channel, secret: generated };
 }
 
-export async function updateChannel(deps: ChannelDeps, team: TeamContext, id: number, body: UpdateChannelBody): Promise<Channel> {
-  const row = await findChannel(deps.db, team.id, id);
+export async function updateChannel(ctx: ServiceContext, id: number, body: UpdateChannelBody): Promise<Channel> {
+  const team = teamScope(ctx);
+  const row = await findChannel(ctx.db, team.id, id);
   if (!row) throw new NotFound('Channel');
-  const set: Record<string, unknown> = {};
+  const set: q.ChannelChanges = {};
   if (body.name !== undefined) set.name = body.name;
   if (body.is_default !== undefined) set.is_default = body.is_default;
   if (body.enabled !== undefined) {
@@ -146,7 +130,7 @@ export async function updateChannel(deps: ChannelDeps, team: TeamContext, id: nu
   }
   if (body.config !== undefined) {
     // Secret fields left out keep their stored value; the rest is replaced and checked as a whole.
-    const stored = decryptSecrets(deps.encryptionKey, team.id, row.secret_ciphertext);
+    const stored = decryptSecrets(ctx.config.encryptionKey, team.id, row.secret_ciphertext);
     const merged: Record<string, unknown> = { ...row.config, ...body.config };
     for (const f of SECRET_FIELDS[row.type]) if (body.config[f] === undefined && stored[f] !== undefined) merged[f] = stored[f];
     const parsed = CHANNEL_CONFIG[row.type].safeParse(merged);
@@ -156,27 +140,20 @@ export async function updateChannel(deps: ChannelDeps, team: TeamContext, id: nu
     }
     const config = parsed.data as Record<string, unknown>;
     if (row.type === 'webhook') {
-      checkWebhook(deps, config, 'body.config.url');
+      checkWebhook(ctx, config, 'body.config.url');
       if (!config.secret) throw new BadRequest('body.config.secret: the webhook has no signing secret', { errors: [{ path: 'body.config.secret', message: 'is required' }] });
     }
     const { plain, secrets } = splitSecrets(row.type, config);
     set.config = JSON.stringify(plain);
-    set.secret_ciphertext = encryptSecrets(deps.encryptionKey, team.id, secrets);
+    set.secret_ciphertext = encryptSecrets(ctx.config.encryptionKey, team.id, secrets);
   }
-  if (Object.keys(set).length > 0) {
-    await deps.db
-      .updateTable('notification_channels')
-      .set({ ...set, updated_at: sql<Date>`CURRENT_TIMESTAMP(3)` })
-      .where('team_id', '=', team.id)
-      .where('id', '=', id)
-      .execute();
-  }
-  return getChannel(deps, team, id);
+  if (Object.keys(set).length > 0) await q.updateChannel(ctx.db, team.id, id, set);
+  return getChannel(ctx, id);
 }
 
-export async function deleteChannel(deps: ChannelDeps, team: TeamContext, id: number): Promise<void> {
-  const res = await deps.db.deleteFrom('notification_channels').where('team_id', '=', team.id).where('id', '=', id).executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw new NotFound('Channel');
+export async function deleteChannel(ctx: ServiceContext, id: number): Promise<void> {
+  const team = teamScope(ctx);
+  if ((await q.deleteChannel(ctx.db, team.id, id)) === 0) throw new NotFound('Channel');
 }
 
 /**
@@ -188,27 +165,16 @@ export async function deleteChannel(deps: ChannelDeps, team: TeamContext, id: nu
  * If Redis fails then, the row is deleted again and the answer is 503, so no row stays pending
  * without a job (ADR 0100).
  */
-export async function sendTest(deps: ChannelDeps, team: TeamContext, id: number): Promise<{ alert_id: string; status: 'pending' }> {
-  const row = await findChannel(deps.db, team.id, id);
+export async function sendTest(ctx: ServiceContext, id: number): Promise<{ alert_id: string; status: 'pending' }> {
+  const team = teamScope(ctx);
+  const row = await findChannel(ctx.db, team.id, id);
   if (!row) throw new NotFound('Channel');
   if (!row.enabled) throw new BadRequest(`The channel is disabled${row.disabled_reason ? ` (${row.disabled_reason})` : ''}; enable it first.`);
-  const res = await deps.db
-    .insertInto('alerts_sent')
-    .values({
-      team_id: team.id,
-      channel_id: id,
-      channel_type: row.type,
-      event_id: null,
-      event_key: `test:${randomUUID()}`,
-      event_type: 'test',
-      idempotency_key: newWebhookId(),
-    })
-    .executeTakeFirstOrThrow();
-  const alertId = String(res.insertId);
+  const alertId = await q.insertTestAlert(ctx.db, team.id, id, row.type, `test:${randomUUID()}`);
   try {
-    await viaRedis('send test', () => enqueueDeliveries(deps.jobs, [alertId]));
+    await viaRedis('send test', () => enqueueDeliveries(ctx.jobs, [alertId]));
   } catch (err) {
-    await deps.db.deleteFrom('alerts_sent').where('id', '=', alertId).execute();
+    await q.deleteAlert(ctx.db, team.id, alertId);
     throw err;
   }
   return { alert_id: alertId, status: 'pending' };
