@@ -5,3 +5,7 @@ export * from './helpers';
 // The status page's XSS checks (web's status-render test) feed it the api's real markdown output.
 export { renderSafeMarkdown } from '../src/public/markdown';
 export { assertNoInjectedMarkup } from '../src/public/test-support';
+// Benches build the app themselves and sign their own tokens.
+export { signAccessToken } from '../src/auth/tokens';
+export { sparklines } from '../src/monitors/sparklines';
+export { insertIncident, insertMaintenance, insertMonitor, insertRollups } from '../src/public/fixtures';

@@ -7,3 +7,10 @@ export { modules } from '../src/modules';
 export { rollupDays } from '../src/monitoring/housekeeping';
 export { notifyModule } from '../src/notify/module';
 export { startFakeTelegram, startWebhookReceiver, type FakeServer, type WebhookReceiver } from '../src/notify/testing';
+// Benches drive the real engine and webhook provider against their own database.
+export { producerFor } from '../src/jobs';
+export { createCheckEngine } from '../src/monitoring/engine';
+export { createTeam, insertMonitor } from '../src/monitoring/test-support';
+export type { AlertContent } from '../src/notify/message';
+export { webhookProvider } from '../src/notify/providers/webhook';
+export { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from './notify-support';
