@@ -17,33 +17,6 @@ export default tseslint.config(
   },
   // Import boundaries (ADR 0103): apps and packages meet only through package entry points.
   { files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'], plugins: { local }, rules: { 'local/boundaries': 'error' } },
-  // Files that broke the boundaries when the rule arrived (53 reports, listed in ADR 0103). Each
-  // leaves this list when it imports through a package entry; nothing may join it.
-  {
-    files: [
-      'apps/api/src/analytics/testing.ts',
-      'apps/api/src/channels/channels.test.ts',
-      'apps/api/src/demo/seed.test.ts',
-      'apps/api/src/public/render.test.ts',
-      'apps/web/test/dashboard.e2e.test.ts',
-      'apps/web/test/e2e-support.ts',
-      // Seeding moved here from dashboard.e2e.test.ts (same imports) for bench:dashboard to share.
-      'apps/web/test/perf-fixtures.ts',
-      'bench/alerts/run.ts',
-      // bench:dashboard arrived in the same merge as the rule; it imports the e2e stack like the e2e test.
-      'bench/dashboard/run.ts',
-      'bench/api-server.ts' /* moved from bench/ingest/ */,
-      'bench/ingest/drain-worker.ts',
-      'bench/ingest/run.ts',
-      'bench/monitors/baseline-scheduler.ts',
-      'bench/monitors/run.ts',
-      'bench/sparklines/run.ts',
-      'bench/stats/run.ts',
-      'bench/status/run.ts',
-      'packages/tracker/test/api.e2e.test.ts',
-    ],
-    rules: { 'local/boundaries': 'off' },
-  },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {

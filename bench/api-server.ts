@@ -2,8 +2,8 @@
 // 127.0.0.1, ephemeral port, configured from its environment like server.ts. Prints `READY <port>`.
 // BENCH_PUBLIC_STATUS_CACHE=off serves the public status routes without their cache: the
 // same-transport baseline of bench:status (the product always runs with it on).
-import { loadConfig } from '../packages/shared/src/config';
-import { buildApp } from '../apps/api/src/app';
+import { loadConfig } from '@sentrypulse/shared/config';
+import { buildApp } from '@sentrypulse/api';
 
 const config = loadConfig(process.env);
 const app = await buildApp(config, { logger: false, publicStatusCache: process.env.BENCH_PUBLIC_STATUS_CACHE !== 'off' });

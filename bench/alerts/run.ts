@@ -22,20 +22,13 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createTestDatabase } from '../../packages/db/src/testing';
-import { loadConfig } from '../../packages/shared/src/config';
-import { closeWorkerContext, createWorkerContext } from '../../apps/worker/src/context';
+import { createTestDatabase } from '@sentrypulse/db/testing';
+import { loadConfig } from '@sentrypulse/shared/config';
+import { type AlertContent, closeWorkerContext, createCheckEngine, createTeam, createWorkerContext, eventProducer, insertChannel, insertIncidentEvent, insertMonitor, newWebhookSecret, producerFor, routeMonitor, startWebhookReceiver, TEST_ENCRYPTION_KEY, webhookProvider } from '@sentrypulse/worker/testing';
 import { createRequire } from 'node:module';
-import { producerFor } from '../../apps/worker/src/jobs';
-import { createCheckEngine } from '../../apps/worker/src/monitoring/engine';
-import { createTeam, insertMonitor } from '../../apps/worker/src/monitoring/test-support';
-import type { AlertContent } from '../../apps/worker/src/notify/message';
-import { webhookProvider } from '../../apps/worker/src/notify/providers/webhook';
-import { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from '../../apps/worker/test/notify-support';
 
 const workerRequire = createRequire(new URL('../../apps/worker/package.json', import.meta.url));
 const pino = workerRequire('pino') as typeof import('pino').default;
-import { startWebhookReceiver } from '../../apps/worker/src/notify/testing';
 
 const { values } = parseArgs({ options: { incidents: { type: 'string', default: '200' }, rate: { type: 'string', default: '20' } } });
 const N = Number(values.incidents);
@@ -225,7 +218,7 @@ async function waitUntil(cond: () => boolean, timeoutMs: number) {
 }
 
 async function cleanRedis(prefix: string) {
-  const { deleteRedisPrefix } = await import('../../apps/api/test/helpers');
+  const { deleteRedisPrefix } = await import('@sentrypulse/api/testing');
   await deleteRedisPrefix('redis://127.0.0.1:6379', prefix);
 }
 

@@ -17,9 +17,8 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { FACTORY_PASSWORD } from '../../apps/api/test/helpers';
-import { measure, newPage, startStack } from '../../apps/web/test/e2e-support';
-import { seedPerfTeam } from '../../apps/web/test/perf-fixtures';
+import { FACTORY_PASSWORD } from '@sentrypulse/api/testing';
+import { measure, newPage, seedPerfTeam, startStack } from '@sentrypulse/web/testing';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const RUNS = Math.min(Math.max(Number(values.runs), 1), 50);

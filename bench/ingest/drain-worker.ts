@@ -1,8 +1,7 @@
 // Child process of bench/ingest/run.ts: the worker's ingest drainer (Redis stream → MySQL),
 // running while the load runs, as in production.
-import { loadConfig } from '../../packages/shared/src/config';
-import { closeWorkerContext, createWorkerContext } from '../../apps/worker/src/context';
-import { IngestDrainer } from '../../apps/worker/src/analytics/drain';
+import { loadConfig } from '@sentrypulse/shared/config';
+import { closeWorkerContext, createWorkerContext, IngestDrainer } from '@sentrypulse/worker/testing';
 
 const ctx = createWorkerContext(loadConfig(process.env));
 const drainer = new IngestDrainer({

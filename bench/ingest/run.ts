@@ -14,9 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { createDb, serverUrl } from '../../packages/db/src/connection';
-import { migrateUrl } from '../../packages/db/src/migrate';
-import { sql } from '../../packages/db/src/index';
+import { createDb, migrateUrl, serverUrl, sql } from '@sentrypulse/db';
 
 const require = createRequire(new URL('../../apps/api/package.json', import.meta.url));
 const autocannon = require('autocannon') as (opts: object) => Promise<AutocannonResult>;

@@ -11,7 +11,7 @@
  * [start + warmMs, start + warmMs + windowMs) are measured; the ones before warm it up.
  */
 import { createRequire } from 'node:module';
-import { scheduleOffset } from '../../packages/jobs/src/schedules';
+import { scheduleOffset } from '@sentrypulse/jobs';
 
 const require = createRequire(new URL('../../apps/worker/package.json', import.meta.url));
 const { Client } = require('undici') as typeof import('undici');

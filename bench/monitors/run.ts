@@ -27,10 +27,8 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDb, serverUrl, type Db } from '../../packages/db/src/connection';
-import { migrateUrl } from '../../packages/db/src/migrate';
-import { sql } from '../../packages/db/src/index';
-import { bullPrefix, JobProducer, QUEUES, scheduleOffset } from '../../packages/jobs/src/index';
+import { createDb, type Db, migrateUrl, serverUrl, sql } from '@sentrypulse/db';
+import { bullPrefix, JobProducer, QUEUES, scheduleOffset } from '@sentrypulse/jobs';
 import type { BaselineResult } from './baseline-scheduler';
 
 const require = createRequire(new URL('../../apps/worker/package.json', import.meta.url));
@@ -302,9 +300,9 @@ async function benchChecks(n: number, durationS: number, intervalS: number, base
 async function benchApi(n: number) {
   const database = await freshDatabase('monapi');
   const prefix = `spbench:${randomBytes(3).toString('hex')}`;
-  const { loadConfig } = await import('../../packages/shared/src/config');
-  const { buildApp } = await import('../../apps/api/src/app');
-  const { signAccessToken } = await import('../../apps/api/src/auth/tokens');
+  const { loadConfig } = await import('@sentrypulse/shared/config');
+  const { buildApp } = await import('@sentrypulse/api');
+  const { signAccessToken } = await import('@sentrypulse/api/testing');
   try {
     const { teamId, userId } = await teamOf(database.db);
     const tFill = Date.now();

@@ -11,10 +11,10 @@
  * Baseline (same run, same database): the old way. Target: the endpoint's p95 < 100 ms for 100
  * monitors (the monitors-list budget). Ends with one `BENCH_SUMMARY {json}` line for `pnpm bench`.
  */
-import { createTestDatabase } from '../../packages/db/src/testing';
-import { sql } from '../../packages/db/src/index';
+import { createTestDatabase } from '@sentrypulse/db/testing';
+import { sql } from '@sentrypulse/db';
 import { loadavg } from 'node:os';
-import { sparklines } from '../../apps/api/src/monitors/sparklines';
+import { sparklines } from '@sentrypulse/api/testing';
 
 const MONITORS = 100;
 const CHECKS = Number(process.env.CHECKS_PER_MONITOR ?? 20_000);

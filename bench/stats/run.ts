@@ -25,10 +25,10 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../../apps/api/src/app';
-import { signAccessToken } from '../../apps/api/src/auth/tokens';
-import { addDays, aggregateSiteDay, createDb, localDate, migrateUrl, serverUrl, sql } from '../../packages/db/src/index';
-import { loadConfig } from '../../packages/shared/src/config';
+import { buildApp } from '@sentrypulse/api';
+import { signAccessToken } from '@sentrypulse/api/testing';
+import { addDays, aggregateSiteDay, createDb, localDate, migrateUrl, serverUrl, sql } from '@sentrypulse/db';
+import { loadConfig } from '@sentrypulse/shared/config';
 
 const { values } = parseArgs({
   options: {

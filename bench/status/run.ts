@@ -23,10 +23,10 @@ import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { createDb, serverUrl } from '../../packages/db/src/connection';
-import { migrateUrl } from '../../packages/db/src/migrate';
-import { sql } from '../../packages/db/src/index';
-import { insertIncident, insertMaintenance, insertMonitor, insertRollups } from '../../apps/api/src/public/fixtures';
+import { createDb, serverUrl } from '@sentrypulse/db';
+import { migrateUrl } from '@sentrypulse/db';
+import { sql } from '@sentrypulse/db';
+import { insertIncident, insertMaintenance, insertMonitor, insertRollups } from '@sentrypulse/api/testing';
 
 const require = createRequire(new URL('../../apps/api/package.json', import.meta.url));
 const autocannon = require('autocannon') as (opts: object) => Promise<AutocannonResult>;

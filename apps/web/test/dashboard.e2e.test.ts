@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FACTORY_PASSWORD } from '../../api/test/helpers';
+import { FACTORY_PASSWORD } from '@sentrypulse/api/testing';
 import { measure, newPage, shoot, SHOTS_DIR, startStack, type PageTiming, type Stack } from './e2e-support';
 import { seedPerfTeam } from './perf-fixtures';
 

@@ -10,10 +10,10 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../../api/test/helpers';
-import { closeWorkerContext, createWorkerContext } from '../../worker/src/context';
-import type { RunningModule } from '../../worker/src/module';
-import { modules } from '../../worker/src/modules';
+import { createTestApp, type TestApp } from '@sentrypulse/api/testing';
+import { closeWorkerContext, createWorkerContext } from '@sentrypulse/worker/testing';
+import type { RunningModule } from '@sentrypulse/worker/testing';
+import { modules } from '@sentrypulse/worker/testing';
 
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHOTS_DIR = process.env.SHOTS_DIR ?? '/tmp/shots';

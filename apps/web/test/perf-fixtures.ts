@@ -4,8 +4,9 @@
  * rollups (breakdowns for the last year). The monitors point at a local server, returned so the
  * caller closes it.
  */
+import { valueHash } from '@sentrypulse/db';
 import { createServer, type Server } from 'node:http';
-import { bearer, createTeam, createUser, type TestUser } from '../../api/test/helpers';
+import { bearer, createTeam, createUser, type TestUser } from '@sentrypulse/api/testing';
 import type { Stack } from './e2e-support';
 
 export async function seedPerfTeam(stack: Stack): Promise<{ user: TestUser; teamId: number; siteId: number; target: Server }> {
@@ -52,7 +53,6 @@ export async function seedPerfTeam(stack: Stack): Promise<{ user: TestUser; team
   const created = await stack.api.app.inject({ method: 'POST', url: `/api/teams/${teamId}/sites`, headers: bearer(user), payload: { name: 'Big site', domain: 'big.example' } });
   if (created.statusCode !== 201) throw new Error(`site not created: ${created.body}`);
   const siteId = created.json().id as number;
-  const { valueHash } = await import('../../../packages/db/src/queries/analytics');
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const days = Array.from({ length: 366 }, (_, i) => new Date(today.getTime() - (366 - i) * 86_400_000).toISOString().slice(0, 10));
   await db

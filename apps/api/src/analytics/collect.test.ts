@@ -7,7 +7,7 @@ import { switchableProxy } from '../../test/switchable-proxy';
 import { IngestBuffer } from './buffer';
 import { DROPPED_HEADER } from './collect';
 import { DEFAULT_COLLECT_LIMITS } from './limiter';
-import { collect, createSiteFixture, testDrainer, UA, type SiteFixture } from './testing';
+import { collect, createSiteFixture, testDrainer, UA, type SiteFixture } from '../../test/analytics';
 
 let t: TestApp;
 let site: SiteFixture;

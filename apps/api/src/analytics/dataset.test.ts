@@ -10,7 +10,7 @@ import {
 } from '@sentrypulse/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../test/helpers';
-import { collect, createSiteFixture, testDrainer, UA, type SiteFixture } from './testing';
+import { collect, createSiteFixture, testDrainer, UA, type SiteFixture } from '../../test/analytics';
 
 /**
  * A generated dataset with known visitors, visits, referrers, UTM, devices and countries over

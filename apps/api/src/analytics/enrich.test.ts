@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deviceClass, InputError, parsePageUrl, parseUserAgent, referrerSource } from './enrich';
 import { csvCell, toCsv } from './stats';
-import { UA } from './testing';
+import { UA } from '../../test/analytics';
 import { visitorId } from './visitor';
 
 describe('referrer source', () => {

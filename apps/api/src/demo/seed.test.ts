@@ -3,7 +3,7 @@ import { uptimeFigures, utcDateOf, type MonitorStats, type PublicStatusPage } fr
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rollupDays } from '../../../worker/src/monitoring/housekeeping';
+import { rollupDays } from '@sentrypulse/worker/testing';
 import { createTestApp, type TestApp } from '../../test/helpers';
 import { verifyPassword } from '../auth/passwords';
 import { uptimeBar } from '../public/rules';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { IngestDrainer } from '../../../worker/src/analytics/drain';
-import type { TestApp } from '../../test/helpers';
-import { bearer, createTeam, createUser, type TestUser } from '../../test/helpers';
+import { IngestDrainer } from '@sentrypulse/worker/testing';
+import type { TestApp } from './helpers';
+import { bearer, createTeam, createUser, type TestUser } from './helpers';
 
 /** The worker's drainer against the test app's database and Redis prefix, for tests and benches. */
 export function testDrainer(t: { db: TestApp['db']; config: TestApp['config'] }) {

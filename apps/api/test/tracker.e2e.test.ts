@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSiteFixture, testDrainer, UA, type SiteFixture } from '../../../apps/api/src/analytics/testing';
-import { bearer, createTestApp, type TestApp } from '../../../apps/api/test/helpers';
-import { launchChromium } from './browser';
+import { createSiteFixture, testDrainer, UA, type SiteFixture } from './analytics';
+import { bearer, createTestApp, type TestApp } from './helpers';
+import { launchChromium } from '@sentrypulse/tracker/testing';
 
 let t: TestApp;
 let site: SiteFixture;

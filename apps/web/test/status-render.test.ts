@@ -1,10 +1,9 @@
 import type { PublicStatusPage } from '@sentrypulse/shared';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-// The web app's renderer is pure (template strings): tested here, where vitest already runs.
-import { dayLabel, esc, renderHistoryPage, renderStatusPage } from '../../../web/app/status/_lib/render';
-import { renderSafeMarkdown } from './markdown';
-import { assertNoInjectedMarkup } from './test-support';
+// The status page renderer is pure (template strings); its inputs come from the api's real markdown renderer.
+import { dayLabel, esc, renderHistoryPage, renderStatusPage } from '../app/status/_lib/render';
+import { assertNoInjectedMarkup, renderSafeMarkdown } from '@sentrypulse/api/testing';
 
 const X = 'xss-marker';
 const evil = (s: string) => `${s} <script>alert("${X}")</script><img src=x onerror="alert('${X}')">"'`;

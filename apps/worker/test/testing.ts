@@ -1,0 +1,16 @@
+// The worker's `@sentrypulse/worker/testing` entry (ADR 0103): what other units' tests and
+// benches need to run worker code in-process, so none of them reaches into apps/worker/src.
+export { IngestDrainer } from '../src/analytics/drain';
+export { closeWorkerContext, createWorkerContext, type WorkerContext } from '../src/context';
+export type { RunningModule, WorkerModule } from '../src/module';
+export { modules } from '../src/modules';
+export { rollupDays } from '../src/monitoring/housekeeping';
+export { notifyModule } from '../src/notify/module';
+export { startFakeTelegram, startWebhookReceiver, type FakeServer, type WebhookReceiver } from '../src/notify/testing';
+// Benches drive the real engine and webhook provider against their own database.
+export { producerFor } from '../src/jobs';
+export { createCheckEngine } from '../src/monitoring/engine';
+export { createTeam, insertMonitor } from '../src/monitoring/test-support';
+export type { AlertContent } from '../src/notify/message';
+export { webhookProvider } from '../src/notify/providers/webhook';
+export { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from './notify-support';
