@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from './support/http';
-import { freePort, startApi, startWorker, waitForHttp, type Proc } from './support/processes';
+import { freePort, stackEnv, startApi, startWorker, waitForHttp, type Proc } from './support/processes';
 import { privateRedis, type PrivateServer } from './support/servers';
 
 // "Nothing accepted is lost" across a Redis restart: an api process accepts pageviews into its
@@ -72,15 +72,7 @@ async function collectMany(code: string, from: number, count: number): Promise<n
 beforeAll(async () => {
   [database, redis] = await Promise.all([createTestDatabase('ingestrestart'), privateRedis({ aof: true })]);
   const apiPort = await freePort();
-  env = {
-    NODE_ENV: 'production',
-    DATABASE_URL: database.url,
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: prefix,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'error',
-  };
+  env = stackEnv({ databaseUrl: database.url, redisUrl: redis.url, prefix }, { LOG_LEVEL: 'error' });
   api = startApi({ ...env, API_HOST: '127.0.0.1', API_PORT: String(apiPort) });
   apiBase = `http://127.0.0.1:${apiPort}`;
   await waitForHttp(`${apiBase}/api/health`, api);

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from './support/http';
 import { startNginx, type RunningNginx } from './support/nginx';
-import { freePort, startApi, startWorker, waitForHttp, type Proc } from './support/processes';
+import { freePort, stackEnv, startApi, startWorker, waitForHttp, type Proc } from './support/processes';
 
 // Scale-out on one machine, as a deployment would run it: two api processes behind nginx and three
 // worker processes against the same MySQL and Redis. Monitors are created through nginx (so the
@@ -71,17 +71,7 @@ async function checkedSince(since: Date): Promise<Set<number>> {
 beforeAll(async () => {
   database = await createTestDatabase('scaleout');
   target = await startTarget();
-  const env = {
-    NODE_ENV: 'production',
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    REDIS_PREFIX: prefix,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    TRUST_PROXY: '127.0.0.1',
-    OUTBOUND_ALLOW_PRIVATE: 'true',
-    LOG_LEVEL: 'warn',
-  };
+  const env = stackEnv({ databaseUrl: database.url, redisUrl: REDIS_URL, prefix }, { TRUST_PROXY: '127.0.0.1', OUTBOUND_ALLOW_PRIVATE: 'true' });
   apiEnv = env;
   apiPorts = [await freePort(), await freePort()];
   for (const [i, port] of apiPorts.entries()) apis.push(startApi({ ...env, API_HOST: '127.0.0.1', API_PORT: String(port) }, `api-${i + 1}`));

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startApi, startWorker, waitForHttp, type Proc } from './support/processes';
+import { freePort, stackEnv, startApi, startWorker, waitForHttp, type Proc } from './support/processes';
 
 // The README's "start over": drop the database and start again against the same Redis (same
 // REDIS_PREFIX). Before ADR 0100 the new installation's first alert got id 1 again, its delivery
@@ -93,16 +93,7 @@ beforeAll(async () => {
   database = await createTestDatabase('startover');
   db = database.db;
   receiver = await startReceiver();
-  env = {
-    NODE_ENV: 'production',
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    REDIS_PREFIX: prefix,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    OUTBOUND_ALLOW_PRIVATE: 'true',
-    LOG_LEVEL: 'warn',
-  };
+  env = stackEnv({ databaseUrl: database.url, redisUrl: REDIS_URL, prefix }, { OUTBOUND_ALLOW_PRIVATE: 'true' });
 });
 
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -99,6 +100,23 @@ export async function waitForHttp(url: string, proc?: Proc, opts: { timeoutMs?: 
 }
 
 /** The api as production runs it: node with tsx's loader on src/server.ts. */
+/**
+ * The environment an api or worker process of a test stack starts with: production mode, the
+ * test's own database and Redis prefix, fresh secrets. `extra` adds or overrides variables.
+ */
+export function stackEnv(opts: { databaseUrl: string; redisUrl: string; prefix: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: opts.databaseUrl,
+    REDIS_URL: opts.redisUrl,
+    REDIS_PREFIX: opts.prefix,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
 export function startApi(env: Record<string, string>, name = 'api'): Proc {
   if (!existsSync(TSX_LOADER)) throw new Error(`tsx not installed at ${TSX_LOADER}`);
   return spawnProc(name, process.execPath, ['--import', TSX_LOADER, 'src/server.ts'], { cwd: join(ROOT, 'apps/api'), env });
