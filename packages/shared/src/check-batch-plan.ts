@@ -128,15 +128,11 @@ export interface CheckRow {
 }
 
 /** The monitor row after its latest accepted result of the batch. */
-export interface MonitorStateUpdate {
-  id: number;
-  status: MonitorRuntimeStatus;
-  consecutive_failures: number;
-  consecutive_successes: number;
-  failing_since: Date | null;
-  consecutive_degraded: number;
-  consecutive_fast: number;
-  degraded_since: Date | null;
+export interface MonitorStateUpdate
+  extends Pick<
+    BatchMonitor,
+    'id' | 'status' | 'consecutive_failures' | 'consecutive_successes' | 'failing_since' | 'consecutive_degraded' | 'consecutive_fast' | 'degraded_since'
+  > {
   last_scheduled_at: Date;
   last_checked_at: Date;
   last_response_time_ms: number | null;
