@@ -8,6 +8,7 @@
  * The per-page report is written to $A11Y_REPORT (default /tmp/shots/a11y-report.txt).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -229,4 +230,186 @@ describe('axe-core over every dashboard page', () => {
     // Not WCAG criteria, but kept at 0 too (e.g. "region": every link inside a landmark).
     expect(bestPracticeRules).toEqual([]);
   }, 600_000);
+});
+
+interface Focus {
+  key: string;
+  tag: string;
+  text: string;
+  name: string;
+  href: string;
+  label: string;
+  inMain: boolean;
+  inNav: boolean;
+  /** An outline or a box-shadow ring is drawn, and the element is on screen with a size. */
+  visible: boolean;
+}
+
+/** What has the keyboard focus, and whether the focus indicator shows. */
+function focusNow(page: Page): Promise<Focus | null> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
+    const ring = style.boxShadow !== 'none' && style.boxShadow !== '';
+    const box = el.getBoundingClientRect();
+    const path: string[] = [];
+    for (let n: Element | null = el; n && n !== document.body; n = n.parentElement) path.unshift(`${n.tagName}:${n.parentElement ? [...n.parentElement.children].indexOf(n) : 0}`);
+    const labelled = el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`)?.textContent?.trim() ?? '' : '';
+    return {
+      key: path.join('/'),
+      tag: el.tagName.toLowerCase(),
+      text: (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 80),
+      name: el.getAttribute('aria-label') ?? '',
+      href: el.getAttribute('href') ?? '',
+      label: labelled,
+      inMain: !!el.closest('main'),
+      inNav: !!el.closest('nav'),
+      visible: (outline || ring) && box.width > 0 && box.height > 0,
+    };
+  });
+}
+
+/** Presses Tab until `until` matches (at most `max` times); every stop must show its focus. */
+async function tabTo(page: Page, until: (f: Focus) => boolean, max = 40, key = 'Tab'): Promise<Focus[]> {
+  const seen: Focus[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    const f = await focusNow(page);
+    if (!f) continue;
+    seen.push(f);
+    expect(f.visible, `focus indicator on ${f.tag} "${f.text || f.name}"`).toBe(true);
+    if (until(f)) return seen;
+  }
+  throw new Error(`not reached in ${max} × ${key}; stops: ${seen.map((f) => f.text || f.name || f.label || f.tag).join(' | ')}`);
+}
+
+describe('keyboard only', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let target: Server;
+  let targetUrl: string;
+
+  beforeAll(async () => {
+    context = await themedContext('light');
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    target = createServer((_q, r) => r.end('ok'));
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    targetUrl = `http://127.0.0.1:${(target.address() as { port: number }).port}/health`;
+  });
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((r) => target?.close(r));
+  });
+
+  it('logs in with the keyboard: Tab to the fields, type, Enter', async () => {
+    await page.goto('/login');
+    await page.getByLabel('Email').waitFor();
+    const stops = await tabTo(page, (f) => f.label === 'Email');
+    // The logo link comes first, then the form (reading order).
+    expect(stops[0]!.text).toBe('SentryPulse');
+    await page.keyboard.type(DEMO_EMAIL);
+    await tabTo(page, (f) => f.label === 'Password', 1);
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/t\/\d+\/monitors$/);
+    await page.getByTestId('user-name').getByText('Demo').waitFor();
+  });
+
+  it('the first Tab shows the skip link, Enter moves the next Tab into the main content', async () => {
+    await page.goto(`/t/${ids.teamId}/monitors`);
+    await settle(page);
+    await page.keyboard.press('Tab');
+    const skip = (await focusNow(page))!;
+    expect(skip.text).toBe('Skip to content');
+    expect(skip.visible).toBe(true);
+    const box = await page.evaluate(() => (document.activeElement as HTMLElement).getBoundingClientRect().width);
+    expect(box).toBeGreaterThan(20);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    const next = (await focusNow(page))!;
+    expect(next.inMain).toBe(true);
+    expect(next.visible).toBe(true);
+  });
+
+  it('walks the sidebar: team switcher (its name holds the team), then the sections, Enter opens one', async () => {
+    await page.goto(`/t/${ids.teamId}/monitors`);
+    await settle(page);
+    const toSwitcher = await tabTo(page, (f) => f.tag === 'summary', 6);
+    expect(toSwitcher.at(-1)!.text).toContain('Demo team');
+    // Enter opens the switcher, Tab reaches the team, Enter goes there.
+    await page.keyboard.press('Enter');
+    const team = await tabTo(page, (f) => f.tag === 'a' && f.text.startsWith('Demo team'), 3);
+    expect(team.at(-1)!.href).toBe(`/t/${ids.teamId}/monitors`);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/t/${ids.teamId}/monitors$`));
+    // From the top again: the navigation, section after section, in reading order.
+    await page.goto(`/t/${ids.teamId}/monitors`);
+    await settle(page);
+    const nav = await tabTo(page, (f) => f.inNav && f.text === 'Incidents', 12);
+    expect(nav.filter((f) => f.inNav).map((f) => f.text)).toEqual(['Monitors', 'Incidents']);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/t/${ids.teamId}/incidents$`));
+    expect(await page.locator('nav[aria-label="Main"] a[aria-current="page"]').textContent()).toBe('Incidents');
+    await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
+  });
+
+  it('opens a monitor from the list with Tab and Enter', async () => {
+    await page.goto(`/t/${ids.teamId}/monitors`);
+    await settle(page);
+    const stops = await tabTo(page, (f) => f.inMain && /\/monitors\/\d+$/.test(f.href), 40);
+    const link = stops.at(-1)!;
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`${link.href}$`));
+    const name = await stack.api.db.selectFrom('monitors').select('name').where('id', '=', Number(/(\d+)$/.exec(link.href)![1])).executeTakeFirstOrThrow();
+    await page.getByRole('heading', { level: 1, name: name.name }).waitFor();
+  });
+
+  it('creates a monitor with the keyboard only, and the form has no focus trap', async () => {
+    await page.goto(`/t/${ids.teamId}/monitors/new`);
+    await settle(page);
+    await tabTo(page, (f) => f.label === 'Name', 15);
+    await page.keyboard.type('Keyboard-made API');
+    await tabTo(page, (f) => f.label === 'URL', 1);
+    await page.keyboard.type(targetUrl);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/monitors\/\d+$/);
+    await page.getByRole('heading', { level: 1, name: 'Keyboard-made API' }).waitFor();
+    const row = await stack.api.db.selectFrom('monitors').select(['url', 'team_id']).where('name', '=', 'Keyboard-made API').executeTakeFirstOrThrow();
+    expect(row).toEqual({ url: targetUrl, team_id: ids.teamId });
+
+    // No trap: Tab from the top goes through every control of the form and comes back round to
+    // the skip link; Shift+Tab walks back the same way.
+    await page.goto(`/t/${ids.teamId}/monitors/new`);
+    await settle(page);
+    await page.keyboard.press('Tab');
+    const first = (await focusNow(page))!;
+    expect(first.text).toBe('Skip to content');
+    const forward = await tabTo(page, (f) => f.key === first.key, 80);
+    const keys = forward.slice(0, -1).map((f) => f.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(forward.some((f) => f.text === 'Create monitor')).toBe(true);
+    expect(forward.filter((f) => f.inMain).length).toBeGreaterThan(8);
+    const back = await tabTo(page, (f) => f.key === first.key, 80, 'Shift+Tab');
+    expect(back.slice(0, -1).map((f) => f.key)).toEqual([...keys].reverse());
+  });
+
+  it('on a phone the menu opens and closes from the keyboard', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`/t/${ids.teamId}/monitors`);
+    await settle(page);
+    const menu = await tabTo(page, (f) => f.name === 'Open menu', 5);
+    expect(menu.at(-1)!.visible).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Menu' }).waitFor();
+    // Focus starts inside the drawer (its close button); Escape closes it.
+    expect((await focusNow(page))!.name).toBe('Close menu');
+    const inDrawer = await tabTo(page, (f) => f.inNav && f.text === 'Incidents', 12);
+    expect(inDrawer.length).toBeGreaterThan(1);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Menu' }).waitFor({ state: 'detached' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });
