@@ -8,7 +8,7 @@
  * The per-page report is written to $A11Y_REPORT (default /tmp/shots/a11y-report.txt).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -102,6 +102,8 @@ interface AxeViolation {
   help: string;
   nodes: AxeNode[];
 }
+
+const SHOT_PAGES = new Set(['login', 'monitors', 'monitor-detail', 'incident-detail', 'status-page-edit', 'site-dashboard', 'team-settings']);
 
 /** Waits until the page shows its data: no skeleton left, fonts loaded, network quiet. */
 async function settle(page: Page) {
@@ -218,6 +220,8 @@ describe('axe-core over every dashboard page', () => {
         if (bestPractice.length) report.push('    best-practice:', ...describeViolations(bestPractice).map((l) => `  ${l}`));
         if (pageErrors.length) report.push(...pageErrors.map((e) => `    ${e}`));
         errors.push(...pageErrors.map((e) => `${p.name} ${scheme}: ${e}`));
+        // The pages whose colours the token change touched most, to look at (1280 and 375 px).
+        if (SHOT_PAGES.has(p.name)) await shoot(page, `a11y-${p.name}-${scheme}`);
       }
       await context.close();
     }
@@ -411,5 +415,58 @@ describe('keyboard only', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Menu' }).waitFor({ state: 'detached' });
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});
+
+/** GET with an Accept-Encoding, the raw answer (node:http does not decompress). */
+function rawGet(url: string, encoding: string): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': encoding } }, (res) => {
+      let bytes = 0;
+      res.on('data', (d: Buffer) => (bytes += d.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+describe('the web server without nginx (the same stack: next start, as scripts/start.mjs runs it)', () => {
+  it('serves a favicon at /favicon.ico and /icon.svg, linked from the pages', async () => {
+    const ico = await rawGet(`${stack.webUrl}/favicon.ico`, 'identity');
+    expect(ico.status).toBe(200);
+    expect(ico.headers['content-type']).toBe('image/x-icon');
+    expect(ico.bytes).toBeGreaterThan(500);
+    const html = await (await fetch(`${stack.webUrl}/login`)).text();
+    expect(html).toMatch(/<link rel="icon" href="\/favicon\.ico[^"]*"[^>]*type="image\/x-icon"/);
+    const href = /<link rel="icon" href="([^"]+)"[^>]*type="image\/svg\+xml"/.exec(html)?.[1];
+    expect(href).toMatch(/^\/icon\.svg/);
+    const svg = await fetch(`${stack.webUrl}${href}`);
+    expect(svg.status).toBe(200);
+    expect(await svg.text()).toContain('<svg');
+  });
+
+  it('compresses the dashboard (HTML and scripts) itself; leaves the status page to nginx (ADR 0151)', async () => {
+    const login = await fetch(`${stack.webUrl}/login`);
+    const script = /<script src="(\/_next\/static\/[^"]+\.js)"/.exec(await login.text())![1]!;
+    const rows: string[] = [];
+    for (const path of ['/login', `/t/${ids.teamId}/monitors`, script]) {
+      const plain = await rawGet(`${stack.webUrl}${path}`, 'identity');
+      const gz = await rawGet(`${stack.webUrl}${path}`, 'gzip');
+      rows.push(`${path}: ${plain.headers['content-type']} ${plain.bytes} B, gzip ${gz.bytes} B`);
+      expect(plain.status, path).toBe(200);
+      expect(plain.headers['content-encoding'], path).toBeUndefined();
+      expect(gz.headers['content-encoding'], path).toBe('gzip');
+      expect(gz.headers.vary ?? '', path).toMatch(/Accept-Encoding/i);
+      expect(gz.bytes, path).toBeLessThan(plain.bytes * 0.6);
+    }
+    // The public status page is rendered once a second and sent as is: gzipping its ~400 KB on
+    // every request was the bottleneck (ADR 0072) and a route handler cannot hand Next a
+    // pre-compressed body. nginx (required in production, README) compresses it; Vary is set.
+    const status = await rawGet(`${stack.webUrl}/status/${ids.statusSlug}`, 'gzip');
+    expect(status.status).toBe(200);
+    expect(status.headers['cache-control']).toContain('no-transform');
+    expect(status.headers['content-encoding']).toBeUndefined();
+    expect(status.headers.vary).toMatch(/accept-encoding/i);
+    console.log(rows.join('\n'));
   });
 });
