@@ -412,8 +412,16 @@ describe('keyboard only', () => {
     expect((await focusNow(page))!.name).toBe('Close menu');
     const inDrawer = await tabTo(page, (f) => f.inNav && f.text === 'Incidents', 12);
     expect(inDrawer.length).toBeGreaterThan(1);
+    // The page behind is inert: 30 more Tabs go round the drawer and never leave it.
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]') || document.activeElement === document.body)).toBe(true);
+    }
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Menu' }).waitFor({ state: 'detached' });
+    // The focus goes back to the button that opened the menu, visibly.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Open menu');
+    expect((await focusNow(page))!.visible).toBe(true);
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 });
