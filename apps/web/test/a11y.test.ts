@@ -88,6 +88,7 @@ function pages(): Array<{ name: string; path: string; auth: boolean }> {
     { name: 'team-new', path: '/teams/new', auth: true },
     { name: 'account', path: '/account', auth: true },
     { name: 'public-status-page', path: `/status/${ids.statusSlug}`, auth: false },
+    { name: 'public-status-history', path: `/status/${ids.statusSlug}/history`, auth: false },
   ];
 }
 
@@ -210,7 +211,7 @@ describe('axe-core over every dashboard page', () => {
         });
         // The dashboard's theme class follows the system preference; the public status page (its
         // own HTML, app/status/_lib) follows it through a media query.
-        if (p.name !== 'public-status-page') expect(await page.evaluate(() => document.documentElement.classList.contains('dark')), p.name).toBe(scheme === 'dark');
+        if (!p.name.startsWith('public-status')) expect(await page.evaluate(() => document.documentElement.classList.contains('dark')), p.name).toBe(scheme === 'dark');
         const { violations, bestPractice } = await runAxe(page);
         const nodes = violations.reduce((s, v) => s + v.nodes.length, 0);
         totals[`${p.name} ${scheme}`] = nodes;
