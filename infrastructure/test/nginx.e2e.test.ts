@@ -315,6 +315,24 @@ describe('analytics through the proxy', () => {
     siteId = site.json().id;
   });
 
+  it('gzips the public status page, which next start sends uncompressed (no-transform, ADR 0151)', async () => {
+    const slug = `nginx-${randomBytesHex(3)}`;
+    const created = await raw(`${nginx.base}/api/teams/${teamId}/status-pages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ slug, title: 'Nginx status' }),
+    });
+    expect(created.status).toBe(201);
+    const plain = await raw(`${nginx.base}/status/${slug}`);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const gz = await raw(`${nginx.base}/status/${slug}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.vary).toMatch(/accept-encoding/i);
+    expect(gunzipSync(gz.body).toString('utf8')).toContain('Nginx status');
+    expect(gz.body.length).toBeLessThan(plain.body.length / 2);
+  });
+
   const collect = (localAddress: string, headers: Record<string, string> = {}, site = trackingCode) =>
     raw(`${nginx.base}/api/analytics/collect`, {
       method: 'POST',

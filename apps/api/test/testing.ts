@@ -9,3 +9,6 @@ export { assertNoInjectedMarkup } from '../src/public/test-support';
 export { signAccessToken } from '../src/auth/tokens';
 export { sparklines } from '../src/monitors/sparklines';
 export { insertIncident, insertMaintenance, insertMonitor, insertRollups } from '../src/public/fixtures';
+// The dashboard's accessibility test (web's a11y.test.ts) runs over the demo data.
+export { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../src/demo/seed';
+export { demoSeeders } from '../src/demo/seeders';

@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useSWRConfig } from 'swr';
 import { logout } from '../../lib/api/auth';
 import { useMe } from '../../lib/api/hooks';
@@ -124,29 +124,43 @@ function SidebarContent({ onNavigate }: { onNavigate?: () => void }) {
 /** Sidebar on wide screens, a top bar with a drawer below 1024 px. */
 export function AppShell({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  // Escape, the close button and the backdrop give the focus back to the menu button.
+  const restoreFocus = useRef(false);
+  const dismiss = () => {
+    restoreFocus.current = true;
+    setOpen(false);
+  };
+  useEffect(() => {
+    if (open || !restoreFocus.current) return;
+    restoreFocus.current = false;
+    menuButton.current?.focus();
+  }, [open]);
   const pathname = usePathname();
   useEffect(() => setOpen(false), [pathname]);
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && dismiss();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [open]);
 
   return (
     <div className="min-h-dvh">
-      <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
+      {/* While the phone menu is open everything behind it is inert: Tab stays in the dialog. */}
+      <a href="#main" inert={open || undefined} className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className="fixed inset-y-0 left-0 z-20 hidden w-64 border-r border-border bg-surface lg:block">
+      <aside inert={open || undefined} className="fixed inset-y-0 left-0 z-20 hidden w-64 border-r border-border bg-surface lg:block">
         <SidebarContent />
       </aside>
-      <header className="sticky top-0 z-20 flex h-14 items-center justify-between border-b border-border bg-surface/95 px-4 backdrop-blur lg:hidden">
+      <header inert={open || undefined} className="sticky top-0 z-20 flex h-14 items-center justify-between border-b border-border bg-surface/95 px-4 backdrop-blur lg:hidden">
         <Link href="/">
           <Logo />
         </Link>
         <button
           type="button"
+          ref={menuButton}
           onClick={() => setOpen(true)}
           aria-label="Open menu"
           aria-expanded={open}
@@ -158,11 +172,11 @@ export function AppShell({ children }: { children: ReactNode }) {
       </header>
       {open ? (
         <div className="fixed inset-0 z-40 lg:hidden" role="dialog" aria-modal="true" aria-label="Menu" id="mobile-nav">
-          <div className="absolute inset-0 bg-black/40" onClick={() => setOpen(false)} />
+          <div className="absolute inset-0 bg-black/40" onClick={dismiss} />
           <div className="absolute inset-y-0 left-0 w-72 max-w-[85vw] bg-surface shadow-xl">
             <button
               type="button"
-              onClick={() => setOpen(false)}
+              onClick={dismiss}
               aria-label="Close menu"
               className="absolute right-2 top-2 rounded-md p-2 text-fg-muted hover:bg-muted"
               autoFocus
@@ -175,7 +189,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </div>
         </div>
       ) : null}
-      <main id="main" className="lg:pl-64">
+      <main id="main" inert={open || undefined} className="lg:pl-64">
         <div className="mx-auto max-w-6xl px-4 py-6 sm:px-6 lg:py-8">{children}</div>
       </main>
     </div>

@@ -21,8 +21,9 @@ export function TeamSwitcher({ onNavigate }: { onNavigate?: () => void }) {
     <details ref={ref} className="group relative">
       <summary
         className="flex cursor-pointer list-none items-center justify-between gap-2 rounded-md border border-border bg-surface px-3 py-2 text-sm hover:bg-muted [&::-webkit-details-marker]:hidden"
-        aria-label="Switch team"
       >
+        {/* The accessible name contains the visible team name (WCAG 2.5.3): "Switch team: Acme". */}
+        <span className="sr-only">Switch team: </span>
         <span className="min-w-0 truncate font-medium" data-testid="current-team">
           {team?.name ?? 'Choose a team'}
         </span>

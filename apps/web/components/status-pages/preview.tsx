@@ -55,12 +55,14 @@ export function StatusPagePreview({ draft, monitors, saved }: { draft: Draft; mo
   for (const r of rows) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
   return (
     <div className="overflow-hidden rounded-lg border border-border bg-bg" data-testid="status-preview" style={accent ? ({ '--color-brand': accent } as CSSProperties) : undefined}>
+      {/* The accent colour as the public page uses it: a bar, never as text (any colour stays readable). */}
+      {accent ? <div className="h-1.5" style={{ background: accent }} aria-hidden /> : null}
       <div className="border-b border-border bg-surface px-5 py-4">
         <div className="flex items-center gap-3">
           {/^https?:\/\//.test(draft.logo_url) ? (
             <img src={draft.logo_url} alt="" className="h-8 w-auto max-w-[8rem] object-contain" />
           ) : null}
-          <h3 className="truncate text-lg font-semibold" style={accent ? { color: accent } : undefined}>
+          <h3 className="truncate text-lg font-semibold">
             {draft.title || 'Status page title'}
           </h3>
         </div>
