@@ -143,6 +143,13 @@ describe('the api layering', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('runs every transaction through transactionWithRetry (deadlocks and lock-wait timeouts re-run, ADR 0104)', () => {
+    const offenders: string[] = [];
+    const files = [...sourcesOf(SRC), ...folders.flatMap((f) => sourcesOf(join(SRC, f)))];
+    for (const file of files) if (/\.transaction\(\)/.test(read(file))) offenders.push(`${rel(file)} opens a transaction without transactionWithRetry`);
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps queries.ts to rows: no Fastify, no HTTP errors', () => {
     const offenders: string[] = [];
     for (const { f, source } of layerFiles('queries.ts')) {

@@ -1,3 +1,4 @@
+import { transactionWithRetry } from '@sentrypulse/db';
 import type { Db } from '@sentrypulse/db';
 import { bullPrefix, JobProducer } from '@sentrypulse/jobs';
 import type { Config } from '@sentrypulse/shared/config';
@@ -45,7 +46,7 @@ export async function seedDemo(db: Db, config: Config, steps: DemoStep[], opts: 
   if (await q.userExists(db, DEMO_EMAIL)) return { created: false, timings };
   const now = opts.now ?? Date.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const { userId, teamId } = await db.transaction().execute(async (trx) => {
+  const { userId, teamId } = await transactionWithRetry(db, async (trx) => {
     const userId = await q.insertUser(trx, { name: 'Demo', email: DEMO_EMAIL, password_hash: passwordHash });
     const teamId = await insertTeamWithOwner(trx, 'Demo team', userId, 'business');
     return { userId, teamId };

@@ -6,8 +6,7 @@ import {
   maintenanceByMonitor,
   outagesByMonitor,
   type Db,
-  type MonitorRow,
-} from '@sentrypulse/db';
+  type MonitorRow, transactionWithRetry } from '@sentrypulse/db';
 import {
   lastUtcDates,
   monitorConfigIssues,
@@ -134,7 +133,7 @@ function defaultTimeout(intervalSeconds: number) {
 export async function createMonitor(ctx: ServiceContext, body: CreateMonitorBody): Promise<Monitor> {
   const team = teamScope(ctx);
   assertIntervalAllowed(team.plan, body.interval_seconds);
-  const id = await ctx.db.transaction().execute(async (trx) => {
+  const id = await transactionWithRetry(ctx.db, async (trx) => {
     // Counting under a lock on the team row keeps two concurrent creates from both passing the limit.
     await q.lockTeam(trx, team.id);
     assertWithinLimit(team.plan, 'monitors', await q.countMonitors(trx, team.id));
@@ -154,7 +153,7 @@ export async function createMonitor(ctx: ServiceContext, body: CreateMonitorBody
     // No channel_ids: the team's default channels (SPEC 4.4).
     await assertChannels(trx, team.id, id, body.channel_ids);
     return id;
-  });
+  }, { label: 'createMonitor' });
   // After commit: a scheduler upserted inside the transaction could fire before the commit, find
   // no monitor, and remove itself ("monitor gone"), leaving the new monitor unchecked. If Redis
   // fails here, the monitor goes again, so the 503 still means "nothing was changed".
@@ -191,7 +190,7 @@ export async function getMonitor(ctx: ServiceContext, id: number): Promise<Monit
 
 export async function updateMonitor(ctx: ServiceContext, id: number, body: UpdateMonitorBody): Promise<Monitor> {
   const team = teamScope(ctx);
-  await ctx.db.transaction().execute(async (trx) => {
+  await transactionWithRetry(ctx.db, async (trx) => {
     const current = await q.lockMonitor(trx, team.id, id);
     if (!current) throw new NotFound('Monitor');
     const patch: UpdateMonitorBody = { ...body };
@@ -226,14 +225,14 @@ export async function updateMonitor(ctx: ServiceContext, id: number, body: Updat
     // a check that fires early reads the existing row (one check with the previous settings), and a
     // monitor not yet enabled answers 'paused' without touching its scheduler.
     await viaRedis('rescheduling the monitor', () => syncMonitorSchedule(ctx.jobs, { id, enabled, interval_seconds: merged.interval_seconds, type: current.type }));
-  });
+  }, { label: 'updateMonitor' });
   return getMonitor(ctx, id);
 }
 
 /** Deletes the monitor; its open incidents are resolved (history stays), checks go with retention. */
 export async function deleteMonitor(ctx: ServiceContext, id: number): Promise<void> {
   const team = teamScope(ctx);
-  const eventIds = await ctx.db.transaction().execute(async (trx) => {
+  const eventIds = await transactionWithRetry(ctx.db, async (trx) => {
     const current = await q.lockMonitor(trx, team.id, id);
     if (!current) throw new NotFound('Monitor');
     const events: string[] = [];
@@ -244,19 +243,19 @@ export async function deleteMonitor(ctx: ServiceContext, id: number): Promise<vo
     // Safe before the commit: until then a firing check still finds the monitor.
     await viaRedis('unscheduling the monitor', () => removeMonitorSchedule(ctx.jobs, id));
     return events;
-  });
+  }, { label: 'deleteMonitor' });
   await publishEvents(ctx, eventIds);
 }
 
 export async function setPaused(ctx: ServiceContext, id: number, paused: boolean): Promise<Monitor> {
   const team = teamScope(ctx);
-  await ctx.db.transaction().execute(async (trx) => {
+  await transactionWithRetry(ctx.db, async (trx) => {
     const current = await q.lockMonitor(trx, team.id, id);
     if (!current) throw new NotFound('Monitor');
     if (Boolean(current.enabled) === !paused) return;
     await q.setMonitorEnabled(trx, team.id, id, !paused, new Date());
     await viaRedis(paused ? 'pausing' : 'resuming', () => syncMonitorSchedule(ctx.jobs, { id, enabled: !paused, interval_seconds: current.interval_seconds, type: current.type }));
-  });
+  }, { label: 'setPaused' });
   if (!paused) await viaRedis('first check', () => enqueueCheckNow(ctx.jobs, id)).catch(() => undefined);
   return getMonitor(ctx, id);
 }

@@ -1,4 +1,4 @@
-import { invalidateStatusPagesForTeam } from '@sentrypulse/db';
+import { invalidateStatusPagesForTeam, onLockRetry } from '@sentrypulse/db';
 import {
   checkJob,
   checkRetentionJob,
@@ -69,9 +69,13 @@ export function monitoringModule(opts: MonitoringOptions = {}): WorkerModule {
       );
 
       if (opts.housekeeping !== false) await scheduleHousekeeping(jobs);
+      // A check batch re-run after a deadlock or lock-wait timeout (ADR 0104) is logged; the
+      // count is sentrypulse_db_lock_retries_total.
+      const unsubscribe = onLockRetry((e) => ctx.log.warn({ transaction: e.label, reason: e.reason, attempt: e.attempt, outcome: e.outcome, delayMs: e.delayMs }, 'database lock conflict'));
 
       return {
         async close() {
+          unsubscribe();
           await checks.close();
           await housekeeping.close();
           await engine.close();
