@@ -50,6 +50,10 @@ export function monitoringModule(opts: MonitoringOptions = {}): WorkerModule {
       // Completed checks leave nothing in Redis; their results are in MySQL.
       const checks = startWorker(runtimeFor(ctx), QUEUES.checks, [handle(checkJob, (payload, job) => engine.process(payload, job))], {
         concurrency: opts.concurrency ?? 1000,
+        // A check a killed worker held is re-run (a replay the engine recognises) once its lock
+        // expires and a stalled-job check sees it: CHECK_JOB_LOCK_MS (30 s by default) each.
+        lockDuration: ctx.config.checkJobLockMs,
+        stalledInterval: ctx.config.checkJobLockMs,
         removeOnComplete: 0,
         removeOnFail: 1000,
       });
