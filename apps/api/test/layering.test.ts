@@ -10,20 +10,26 @@ import { describe, expect, it } from 'vitest';
 const SRC = join(import.meta.dirname, '../src');
 
 /**
- * Folders still on their own service style: converted after the jobs package lands (their queue
- * code is being rewritten). Empty this list as each one moves to contextOf(req) and queries.ts.
- * heartbeat's only verb is monitors' recordHeartbeat (MonitorDeps), so it converts with monitors.
+ * Folders still on their own service style. Empty: every folder is layered (docs/adr/0101). A
+ * folder put here is exempt from every rule below, so keep it empty.
  */
-const NOT_YET_LAYERED = ['monitors', 'demo', 'cli', 'heartbeat'];
+const NOT_YET_LAYERED: string[] = [];
 
 /** Not features: Fastify plugins every route shares. The SQL rule still applies to them. */
 const INFRASTRUCTURE = ['plugins'];
+
+/**
+ * Not features either: entry points outside a request (the demo seed, the CLI scripts). They have
+ * no routes; they call service verbs with a `serviceContext(...)` and keep their own SQL in
+ * queries.ts like a feature (the SQL rule and the context rule apply to them).
+ */
+const ENTRY_POINTS = ['demo', 'cli'];
 
 /** Test code and the clearly named modules that only tests and benchmarks import. */
 const TESTING_MODULE = /(\.test|^testing|^fixtures|^test-support)\.ts$/;
 
 const folders = readdirSync(SRC).filter((f) => statSync(join(SRC, f)).isDirectory());
-const layered = folders.filter((f) => !NOT_YET_LAYERED.includes(f) && !INFRASTRUCTURE.includes(f));
+const layered = folders.filter((f) => !NOT_YET_LAYERED.includes(f) && !INFRASTRUCTURE.includes(f) && !ENTRY_POINTS.includes(f));
 
 function sourcesOf(dir: string): string[] {
   return readdirSync(dir)
@@ -42,6 +48,9 @@ const SQL = [
   /import\s*\{[^}]*\bsql\b[^}]*\}\s*from '@sentrypulse\/db'/,
 ];
 
+/** A hand-made bag of dependencies instead of a ServiceContext: its interface or a value typed by it. */
+const DEPS = /\binterface \w*Deps\b|:\s*\w*Deps\s*=|\w+Deps\s*=/;
+
 /** The imported module names of a file, with whether the import is type-only. */
 function importsOf(source: string): Array<{ names: string; from: string; typeOnly: boolean }> {
   return [...source.matchAll(/import\s+(type\s+)?([^'";]*?)\s*from\s*'([^']+)'/g)].map((m) => ({
@@ -53,7 +62,7 @@ function importsOf(source: string): Array<{ names: string; from: string; typeOnl
 
 /** The given layer file of every layered feature that has one, with its source. */
 function layerFiles(name: 'service.ts' | 'queries.ts'): Array<{ f: string; source: string }> {
-  return layered
+  return [...layered, ...ENTRY_POINTS]
     .filter((f) => statSync(join(SRC, f, name), { throwIfNoEntry: false })?.isFile())
     .map((f) => ({ f, source: read(join(SRC, f, name)) }));
 }
@@ -69,13 +78,16 @@ function valueNames(names: string): string[] {
 
 describe('the api layering', () => {
   it('knows every folder: a feature, infrastructure, or one still waiting to be layered', () => {
-    for (const f of [...NOT_YET_LAYERED, ...INFRASTRUCTURE]) expect(folders, `${f} is listed but does not exist`).toContain(f);
-    expect(layered).toEqual(expect.arrayContaining(['auth', 'teams', 'invitations', 'sites', 'status-pages', 'public', 'alerts', 'health', 'analytics']));
+    for (const f of [...NOT_YET_LAYERED, ...INFRASTRUCTURE, ...ENTRY_POINTS]) expect(folders, `${f} is listed but does not exist`).toContain(f);
+    expect(layered).toEqual(
+      expect.arrayContaining(['auth', 'teams', 'invitations', 'sites', 'status-pages', 'public', 'alerts', 'health', 'analytics', 'monitors', 'heartbeat', 'channels', 'incidents', 'maintenance']),
+    );
+    expect(NOT_YET_LAYERED).toEqual([]);
   });
 
   it('writes SQL only in queries.ts (or packages/db), outside the folders not yet layered', () => {
     const offenders: string[] = [];
-    const files = [...sourcesOf(SRC), ...[...layered, ...INFRASTRUCTURE].flatMap((f) => sourcesOf(join(SRC, f)))];
+    const files = [...sourcesOf(SRC), ...[...layered, ...INFRASTRUCTURE, ...ENTRY_POINTS].flatMap((f) => sourcesOf(join(SRC, f)))];
     for (const file of files) {
       if (basename(file) === 'queries.ts') continue;
       const source = read(file);
@@ -120,6 +132,24 @@ describe('the api layering', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('builds contexts one way: no Deps objects, no teamOf/userOf, anywhere in the api', () => {
+    const offenders: string[] = [];
+    const files = [...sourcesOf(SRC), ...folders.flatMap((f) => sourcesOf(join(SRC, f)))];
+    for (const file of files) {
+      const source = read(file);
+      if (DEPS.test(source)) offenders.push(`${rel(file)} declares a Deps object`);
+      if (/\b(teamOf|userOf)\b/.test(source)) offenders.push(`${rel(file)} mentions teamOf/userOf`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('runs every transaction through transactionWithRetry (deadlocks and lock-wait timeouts re-run, ADR 0104)', () => {
+    const offenders: string[] = [];
+    const files = [...sourcesOf(SRC), ...folders.flatMap((f) => sourcesOf(join(SRC, f)))];
+    for (const file of files) if (/\.transaction\(\)/.test(read(file))) offenders.push(`${rel(file)} opens a transaction without transactionWithRetry`);
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps queries.ts to rows: no Fastify, no HTTP errors', () => {
     const offenders: string[] = [];
     for (const { f, source } of layerFiles('queries.ts')) {
@@ -139,5 +169,8 @@ describe('the api layering', () => {
     expect(SQL.some((p) => p.test("import { findSite } from './queries';"))).toBe(false);
     expect(valueNames('{ findStatusPageBySlug, type StatusPageRow }')).toEqual(['findStatusPageBySlug']);
     expect(importsOf("import type { Db } from '@sentrypulse/db';")[0]).toMatchObject({ typeOnly: true, from: '@sentrypulse/db' });
+    expect(DEPS.test('export interface MonitorDeps {')).toBe(true);
+    expect(DEPS.test('  const deps: MonitorDeps = { db };')).toBe(true);
+    expect(DEPS.test('const ctx = serviceContext({ db, redis, jobs, config });')).toBe(false);
   });
 });

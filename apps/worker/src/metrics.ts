@@ -1,3 +1,4 @@
+import { lockRetryTotals } from '@sentrypulse/db';
 import type { JobProducer, QueueName } from '@sentrypulse/jobs';
 import type { Redis } from 'ioredis';
 import { metricsFor } from '@sentrypulse/metrics';
@@ -54,6 +55,19 @@ export const workerMetrics = {
   counter,
   gauge,
   histogram,
+  /** Transactions re-run or given up after an InnoDB deadlock or lock-wait timeout (ADR 0104). */
+  lockRetries: counter({
+    name: 'sentrypulse_db_lock_retries_total',
+    help: 'Transactions re-run (outcome retry) or given up (outcome gave_up) after an InnoDB deadlock or lock-wait timeout',
+    labelNames: ['reason', 'outcome'] as const,
+    collect() {
+      this.reset();
+      for (const [key, n] of Object.entries(lockRetryTotals())) {
+        const [reason, outcome] = key.split(':');
+        this.inc({ reason, outcome }, n);
+      }
+    },
+  }),
   checksRun: counter({
     name: 'sentrypulse_checks_run_total',
     help: 'Monitor checks executed, by monitor type and result',

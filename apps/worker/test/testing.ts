@@ -5,6 +5,7 @@ export { closeWorkerContext, createWorkerContext, type WorkerContext } from '../
 export type { RunningModule, WorkerModule } from '../src/module';
 export { modules } from '../src/modules';
 export { rollupDays } from '../src/monitoring/housekeeping';
+export { monitoringModule } from '../src/monitoring/module';
 export { notifyModule } from '../src/notify/module';
 export { startFakeTelegram, startWebhookReceiver, type FakeServer, type WebhookReceiver } from '../src/notify/testing';
 // Benches drive the real engine and webhook provider against their own database.

@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   WHATSAPP_API_BASE: z.url().default('https://graph.facebook.com/v21.0'),
   CHECK_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   PAGEVIEW_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
+  CHECK_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_ENABLED: bool.default(true),
 });
@@ -56,6 +57,11 @@ export interface Config {
   whatsappApiBase: string;
   checkRetentionDays: number;
   pageviewRetentionDays: number;
+  /**
+   * BullMQ lock of a running check job and the stalled-job check interval of the checks worker:
+   * a check a killed worker held is handed to another worker within one to two of these.
+   */
+  checkJobLockMs: number;
   logLevel: string;
   rateLimitEnabled: boolean;
   cookieSecure: boolean;
@@ -110,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     whatsappApiBase: e.WHATSAPP_API_BASE.replace(/\/$/, ''),
     checkRetentionDays: e.CHECK_RETENTION_DAYS,
     pageviewRetentionDays: e.PAGEVIEW_RETENTION_DAYS,
+    checkJobLockMs: e.CHECK_JOB_LOCK_MS,
     logLevel: e.LOG_LEVEL,
     rateLimitEnabled: e.RATE_LIMIT_ENABLED,
     cookieSecure: e.PUBLIC_URL.startsWith('https:'),

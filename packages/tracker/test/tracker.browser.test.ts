@@ -86,15 +86,45 @@ async function until(siteCode: string, n: number, ms = 10_000) {
   }
 }
 
-/** Lets late requests arrive before asserting "exactly these". */
-const settle = (ms = 400) => new Promise((r) => setTimeout(r, ms));
+/** Collect requests each context has started and not yet seen answered (see watch). */
+const inFlight = new WeakMap<BrowserContext, number>();
+
+/** Counts the context's requests to a collect path from start to answer (beacons included). */
+function watch(context: BrowserContext): BrowserContext {
+  inFlight.set(context, 0);
+  const isCollect = (url: string) => new URL(url).pathname.endsWith('/collect');
+  const done = (r: { url(): string }) => {
+    if (isCollect(r.url())) inFlight.set(context, inFlight.get(context)! - 1);
+  };
+  context.on('request', (r) => {
+    if (isCollect(r.url())) inFlight.set(context, inFlight.get(context)! + 1);
+  });
+  context.on('requestfinished', done);
+  context.on('requestfailed', done);
+  return context;
+}
+
+/**
+ * "Exactly these", without guessing how late a request may come: the tracker sends in the event
+ * handler itself (sendBeacon or fetch, no timers), so once the tasks the page has queued
+ * (hashchange, popstate, pageshow) have run and every collect request the context started has
+ * been answered, everything it will send has been recorded (the server records before it answers).
+ */
+async function settle(...tabs: Page[]) {
+  for (const tab of tabs) await tab.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+  const end = Date.now() + 5_000;
+  while (tabs.some((tab) => (inFlight.get(tab.context()) ?? 0) > 0)) {
+    if (Date.now() > end) throw new Error('collect requests still unanswered after 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 /**
  * A context whose navigator.webdriver is false: Chromium sets it under automation and the
  * tracker (rightly) skips automated browsers, so the send paths need it overridden.
  */
 async function human(init?: string): Promise<{ context: BrowserContext; tab: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+  const context = watch(await browser.newContext({ viewport: { width: 1024, height: 700 } }));
   await context.addInitScript(`Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false });`);
   if (init) await context.addInitScript(init);
   return { context, tab: await context.newPage() };
@@ -150,7 +180,7 @@ describe('tracker.js in Chromium', () => {
     await tab.click('#out');
     await tab.waitForURL(`${api}/outside`);
     await until(code, 5);
-    await settle();
+    await settle(tab);
 
     const referrer = 'https://search.example/?q=uptime';
     expect(events(code).map((h) => h.body)).toEqual([
@@ -181,7 +211,7 @@ describe('tracker.js in Chromium', () => {
     const { context, tab } = await human();
     await tab.goto(url);
     await until(code, 2);
-    await settle();
+    await settle(tab);
     expect(events(code).map((h) => [h.path, h.body.name, h.body.props])).toEqual([
       ['/api/analytics/collect', 'pageview', undefined],
       ['/api/analytics/collect', 'early', { step: 1 }],
@@ -199,7 +229,7 @@ describe('tracker.js in Chromium', () => {
     await tab.evaluate(() => history.pushState({}, '', '/twice/next'));
     await tab.evaluate(() => (window as unknown as { sentrypulse: (n: string) => void }).sentrypulse('once'));
     await until(code, 3);
-    await settle();
+    await settle(tab);
     expect(await tab.evaluate(() => Array.from(document.scripts).filter((s) => s.src.includes('tracker.js')).length)).toBe(2);
     expect(events(code).map((h) => [h.body.name, h.body.url])).toEqual([
       ['pageview', url],
@@ -215,7 +245,7 @@ describe('tracker.js in Chromium', () => {
     // Playwright turns the cache off by default; this browser keeps Chromium's default (on).
     const cachingBrowser = await launchChromium([], { ignoreDefaultArgs: ['--disable-back-forward-cache'] });
     try {
-      const context = await cachingBrowser.newContext();
+      const context = watch(await cachingBrowser.newContext());
       await context.addInitScript(`Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false });`);
       await context.addInitScript(`addEventListener('pageshow', (e) => { if (e.persisted) window.__restored = true; });`);
       const tab = await context.newPage();
@@ -227,7 +257,7 @@ describe('tracker.js in Chromium', () => {
       // Restored, not reloaded: the script did not run again, so only pageshow can count it.
       await tab.waitForFunction(() => (window as unknown as { __restored?: boolean }).__restored === true, undefined, { timeout: 5_000 });
       await until(code, 2);
-      await settle();
+      await settle(tab);
       expect(events(code).map((h) => [h.body.name, h.body.url])).toEqual([
         ['pageview', url],
         ['pageview', url],
@@ -246,7 +276,7 @@ describe('tracker.js in Chromium', () => {
     expect(await tab.evaluate(() => 'sendBeacon' in navigator)).toBe(false);
     await tab.evaluate(() => (window as unknown as { sentrypulse: (n: string) => void }).sentrypulse('clicked'));
     await until(code, 2);
-    await settle();
+    await settle(tab);
     expect(events(code).map((h) => h.body.name)).toEqual(['pageview', 'clicked']);
     for (const h of events(code)) expect(h.contentType).toMatch(/^text\/plain\b/);
     expect(hits.filter((h) => h.method === 'OPTIONS')).toEqual([]);
@@ -274,7 +304,7 @@ describe('tracker.js in Chromium', () => {
       location.hash = '#/settings';
     });
     await tab.evaluate(() => history.pushState({}, '', '#faq'));
-    await settle();
+    await settle(tab);
     expect(events(routed).map((h) => h.body.url)).toEqual([routedUrl, `${routedUrl}#/settings`, routedUrl]);
     expect(events(plain).map((h) => h.body.url)).toEqual([plainUrl]);
     await context.close();
@@ -296,11 +326,11 @@ describe('tracker.js in Chromium', () => {
       history.pushState({}, '', '/prerendered/next');
       (window as unknown as { sentrypulse: (n: string) => void }).sentrypulse('while-hidden');
     });
-    await settle();
+    await settle(tab);
     expect(events(code)).toEqual([]);
     await tab.evaluate(() => (window as unknown as { __activate: () => void }).__activate());
     await until(code, 2);
-    await settle();
+    await settle(tab);
     expect(events(code).map((h) => [h.body.name, h.body.url])).toEqual([
       ['pageview', `${site}/prerendered/next`],
       ['while-hidden', `${site}/prerendered/next`],
@@ -324,7 +354,7 @@ describe('tracker.js in Chromium', () => {
     const { context: controlContext, tab: controlTab } = await human();
     await controlTab.goto(page(`/control-${code}`, { site: control, 'allow-localhost': 'true' }));
     await until(control, 1);
-    await settle();
+    await settle(controlTab, tab);
     expect(events(code)).toEqual([]);
     await controlContext.close();
   }
@@ -332,7 +362,7 @@ describe('tracker.js in Chromium', () => {
   it('skips automated browsers: navigator.webdriver as Chromium sets it under automation, and forced true', async () => {
     const code = 'webdriver-site';
     const url = page('/skipped', { site: code, 'allow-localhost': 'true' });
-    const automated = await browser.newContext();
+    const automated = watch(await browser.newContext());
     const probe = await automated.newPage();
     await probe.goto(`${site}/probe`);
     // Playwright's Chromium reports itself as automated; the tracker needs no override to skip it.
@@ -341,7 +371,7 @@ describe('tracker.js in Chromium', () => {
     await expectSkipped(code, automated, url);
     await automated.close();
 
-    const forced = await browser.newContext();
+    const forced = watch(await browser.newContext());
     await forced.addInitScript(`Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => true });`);
     await expectSkipped(code, forced, url);
     await forced.close();
@@ -371,7 +401,7 @@ describe('tracker.js in Chromium', () => {
     const other = await human();
     await other.tab.goto(page('/dnt-not-set', { site: noDnt, 'respect-dnt': 'true', 'allow-localhost': 'true' }));
     await until(noDnt, 1);
-    await settle();
+    await settle(other.tab);
     expect([events(ignoring).length, events(noDnt).length]).toEqual([1, 1]);
     await other.context.close();
   });

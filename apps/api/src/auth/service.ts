@@ -1,3 +1,4 @@
+import { transactionWithRetry } from '@sentrypulse/db';
 import type { AuthResponse, LoginBody, MeResponse, RegisterBody, TeamMembership } from '@sentrypulse/shared';
 import { userScope, type ServiceContext } from '../context';
 import { Conflict, isDuplicateKey, NotFound, Unauthorized } from '../errors';
@@ -34,7 +35,7 @@ export async function register(ctx: ServiceContext, input: RegisterBody): Promis
   const passwordHash = await hashPassword(input.password);
   let userId: number;
   try {
-    userId = await ctx.db.transaction().execute(async (trx) => {
+    userId = await transactionWithRetry(ctx.db, async (trx) => {
       const id = await q.insertUser(trx, { name: input.name, email: input.email, passwordHash });
       await insertTeamWithOwner(trx, `${input.name}'s team`, id);
       return id;

@@ -1,10 +1,10 @@
 import { backfillMonitor, insertResolvedIncident, refreshUptime24h } from '@sentrypulse/db';
 import { scheduleEverySeconds, scheduleOffset } from '@sentrypulse/jobs';
 import { CreateMonitorBody } from '@sentrypulse/shared';
-import { serviceContext } from '../context';
 import { createMaintenance } from '../maintenance/service';
-import { createMonitor, type MonitorDeps } from '../monitors/service';
+import { createMonitor } from '../monitors/service';
 import { demoMonitors, generateMonitoringHistory, type DemoMonitorKey } from './monitoring-history';
+import { monitorUptimeRows } from './queries';
 import type { DemoContext } from './seed';
 
 /**
@@ -13,10 +13,9 @@ import type { DemoContext } from './seed';
  */
 export async function seedMonitoring(ctx: DemoContext): Promise<void> {
   const { db, config, team, userId, now } = ctx;
-  const deps: MonitorDeps = { db, jobs: ctx.jobs, apiPublicUrl: config.apiPublicUrl, publishEvents: async () => undefined };
   const created = [];
   for (const spec of demoMonitors(config)) {
-    const m = await createMonitor(deps, team, CreateMonitorBody.parse(spec.body));
+    const m = await createMonitor(ctx, CreateMonitorBody.parse(spec.body));
     const every = scheduleEverySeconds({ id: m.id, enabled: true, interval_seconds: m.interval_seconds, type: m.type }) * 1000;
     created.push({ ...spec, id: m.id, name: m.name, offsetMs: scheduleOffset(m.id, every) });
   }
@@ -25,7 +24,7 @@ export async function seedMonitoring(ctx: DemoContext): Promise<void> {
 
   const history = generateMonitoringHistory({ now, monitors: created });
   for (const w of history.maintenance) {
-    await createMaintenance(serviceContext(ctx), {
+    await createMaintenance(ctx, {
       title: w.title,
       description: w.description,
       starts_at: w.starts_at.toISOString(),
@@ -55,6 +54,5 @@ export async function seedMonitoring(ctx: DemoContext): Promise<void> {
       outages: inc.outages.map((o) => ({ monitor_id: idOf(inc.monitorKey), started_at: new Date(o.start), ended_at: new Date(o.end) })),
     });
   }
-  const rows = await db.selectFrom('monitors').select(['id', 'created_at', 'uptime_percentage']).where('team_id', '=', team.id).execute();
-  await refreshUptime24h(db, rows, new Date(now));
+  await refreshUptime24h(db, await monitorUptimeRows(db, team.id), new Date(now));
 }

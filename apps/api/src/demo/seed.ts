@@ -1,27 +1,28 @@
+import { transactionWithRetry } from '@sentrypulse/db';
 import type { Db } from '@sentrypulse/db';
 import { bullPrefix, JobProducer } from '@sentrypulse/jobs';
 import type { Config } from '@sentrypulse/shared/config';
 import type { Redis } from 'ioredis';
 import { hashPassword } from '../auth/passwords';
+import { serviceContext, type ServiceContext } from '../context';
 import { insertTeamWithOwner } from '../teams/queries';
 import type { TeamContext } from '../types';
+import * as q from './queries';
 
 export const DEMO_EMAIL = 'demo@sentrypulse.dev';
 export const DEMO_PASSWORD = 'demo-password';
 
-export interface DemoContext {
-  db: Db;
-  config: Config;
+/**
+ * What a seeder gets: a ServiceContext (`serviceContext(...)`) in which the demo team's owner acts,
+ * so a seeder passes it straight to service verbs (`createSite(ctx, …)`), plus the seed's clock.
+ */
+export interface DemoContext extends ServiceContext {
   userId: number;
   teamId: number;
   /** The demo team as the services see it (its owner acting). */
   team: TeamContext;
   /** "Now" for every generated timestamp (history ends here). */
   now: number;
-  /** For services that cache in Redis (status pages). */
-  redis: Redis;
-  /** For services that schedule checks (monitors). */
-  jobs: JobProducer;
 }
 
 export type DemoSeeder = (ctx: DemoContext) => Promise<void>;
@@ -42,19 +43,18 @@ export interface SeedOptions {
  */
 export async function seedDemo(db: Db, config: Config, steps: DemoStep[], opts: SeedOptions): Promise<{ created: boolean; timings: Array<[string, number]> }> {
   const timings: Array<[string, number]> = [];
-  const existing = await db.selectFrom('users').select('id').where('email', '=', DEMO_EMAIL).executeTakeFirst();
-  if (existing) return { created: false, timings };
+  if (await q.userExists(db, DEMO_EMAIL)) return { created: false, timings };
   const now = opts.now ?? Date.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const { userId, teamId } = await db.transaction().execute(async (trx) => {
-    const res = await trx.insertInto('users').values({ name: 'Demo', email: DEMO_EMAIL, password_hash: passwordHash }).executeTakeFirstOrThrow();
-    const userId = Number(res.insertId);
+  const { userId, teamId } = await transactionWithRetry(db, async (trx) => {
+    const userId = await q.insertUser(trx, { name: 'Demo', email: DEMO_EMAIL, password_hash: passwordHash });
     const teamId = await insertTeamWithOwner(trx, 'Demo team', userId, 'business');
     return { userId, teamId };
   });
   // The API's own queues and prefix (@sentrypulse/jobs), so the worker picks the jobs up.
   const jobs = new JobProducer({ connection: opts.redis, prefix: bullPrefix(config.redisPrefix), db });
-  const ctx: DemoContext = { db, config, userId, teamId, team: { id: teamId, role: 'owner', plan: 'business', ownerId: userId }, now, redis: opts.redis, jobs };
+  const team: TeamContext = { id: teamId, role: 'owner', plan: 'business', ownerId: userId };
+  const ctx: DemoContext = { ...serviceContext({ db, config, redis: opts.redis, jobs, userId, team }), userId, teamId, team, now };
   try {
     for (const step of steps) {
       const results = await Promise.allSettled(
@@ -68,11 +68,7 @@ export async function seedDemo(db: Db, config: Config, steps: DemoStep[], opts: 
       if (failed) throw failed.reason;
     }
   } catch (err) {
-    // Raw pageviews have no foreign key to their site: they go first, the rest by cascade.
-    const sites = await db.selectFrom('sites').select('id').where('team_id', '=', teamId).execute();
-    if (sites.length) await db.deleteFrom('pageviews_raw').where('site_id', 'in', sites.map((x) => x.id)).execute();
-    await db.deleteFrom('teams').where('id', '=', teamId).execute();
-    await db.deleteFrom('users').where('id', '=', userId).execute();
+    await q.removeDemo(db, teamId, userId);
     throw err;
   } finally {
     await jobs.close();

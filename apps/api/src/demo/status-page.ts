@@ -1,6 +1,5 @@
 import { monitorIdsByName } from '@sentrypulse/db';
 import { CreateStatusPageBody } from '@sentrypulse/shared';
-import { serviceContext } from '../context';
 import { createStatusPage } from '../status-pages/service';
 import { demoMonitors, type DemoMonitorKey } from './monitoring-history';
 import type { DemoContext } from './seed';
@@ -21,7 +20,7 @@ export async function seedStatusPage(ctx: DemoContext): Promise<void> {
   const byName = await monitorIdsByName(ctx.db, ctx.team.id);
   const specs = new Map(demoMonitors(ctx.config).map((m) => [m.key, m.body.name]));
   await createStatusPage(
-    serviceContext(ctx),
+    ctx,
     CreateStatusPageBody.parse({
       slug: DEMO_STATUS_SLUG,
       title: 'SentryPulse Demo',

@@ -1,4 +1,4 @@
-import { insertEvent, resolveIncident } from '@sentrypulse/db';
+import { insertEvent, resolveIncident, transactionWithRetry } from '@sentrypulse/db';
 import { publishEvents as queueEvents } from '@sentrypulse/jobs';
 import type { CreateIncidentBody, Incident, IncidentStatus } from '@sentrypulse/shared';
 import { teamScope, userScope, type ServiceContext } from '../context';
@@ -82,7 +82,7 @@ export async function createIncident(ctx: ServiceContext, body: CreateIncidentBo
   const userId = userScope(ctx);
   await assertTeamIds(ctx, team.id, 'monitors', body.monitor_ids, 'monitor_ids');
   await assertTeamIds(ctx, team.id, 'status_pages', body.status_page_ids, 'status_page_ids');
-  const { id, events } = await ctx.db.transaction().execute(async (trx) => {
+  const { id, events } = await transactionWithRetry(ctx.db, async (trx) => {
     const id = await q.insertManualIncident(trx, team.id, { title: body.title, status: body.status, severity: body.severity, created_by: userId });
     await q.insertUpdate(trx, team.id, id, body.status, body.message, userId);
     await q.insertMonitorLinks(trx, team.id, id, body.monitor_ids);
@@ -102,7 +102,7 @@ export async function updateIncident(
   const team = teamScope(ctx);
   if (body.monitor_ids) await assertTeamIds(ctx, team.id, 'monitors', body.monitor_ids, 'monitor_ids');
   if (body.status_page_ids) await assertTeamIds(ctx, team.id, 'status_pages', body.status_page_ids, 'status_page_ids');
-  await ctx.db.transaction().execute(async (trx) => {
+  await transactionWithRetry(ctx.db, async (trx) => {
     const current = await q.lockIncident(trx, team.id, id);
     if (!current) throw new NotFound('Incident');
     const set: { title?: string; severity?: 'critical' | 'major' | 'minor' } = {};
@@ -128,7 +128,7 @@ export async function updateIncident(
 export async function postUpdate(ctx: ServiceContext, id: number, status: IncidentStatus, message: string): Promise<Incident> {
   const team = teamScope(ctx);
   const userId = userScope(ctx);
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const events = await transactionWithRetry(ctx.db, async (trx) => {
     const current = await q.lockIncident(trx, team.id, id);
     if (!current) throw new NotFound('Incident');
     if (current.status === 'resolved') throw new Conflict('The incident is resolved; its timeline is closed.');

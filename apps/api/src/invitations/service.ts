@@ -1,3 +1,4 @@
+import { transactionWithRetry } from '@sentrypulse/db';
 import type { CreateInvitationBody, Invitation } from '@sentrypulse/shared';
 import { findUser } from '../auth/queries';
 import { hashToken, newOpaqueToken } from '../auth/tokens';
@@ -92,7 +93,7 @@ export async function acceptInvitation(ctx: ServiceContext, token: string): Prom
   if (user.email.toLowerCase() !== inv.email.toLowerCase()) {
     throw new Forbidden(`This invitation is for ${inv.email}; log in with that account to accept it.`);
   }
-  await ctx.db.transaction().execute(async (trx) => {
+  await transactionWithRetry(ctx.db, async (trx) => {
     if (!(await q.claimInvitation(trx, inv.id))) throw new Gone('This invitation was already accepted.');
     if (await findMember(trx, inv.team_id, userId)) throw new Conflict('You are already a member of this team.');
     await insertMember(trx, inv.team_id, userId, inv.role);

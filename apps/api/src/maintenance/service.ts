@@ -1,3 +1,4 @@
+import { transactionWithRetry } from '@sentrypulse/db';
 import type { CreateMaintenanceBody, Maintenance } from '@sentrypulse/shared';
 import { teamScope, userScope, type ServiceContext } from '../context';
 import { BadRequest, NotFound } from '../errors';
@@ -37,9 +38,7 @@ export async function createMaintenance(ctx: ServiceContext, body: CreateMainten
   if (missing !== undefined) {
     throw new BadRequest(`monitor_ids contains ${missing}, which is not a monitor of this team.`, { errors: [{ path: 'monitor_ids', message: `unknown id ${missing}` }] });
   }
-  const id = await ctx.db
-    .transaction()
-    .execute((trx) =>
+  const id = await transactionWithRetry(ctx.db, (trx) =>
       q.insertWindow(
         trx,
         team.id,

@@ -3,37 +3,31 @@ import {
   channelIdsByMonitor,
   findMonitor,
   resolveIncident,
-  sql,
   maintenanceByMonitor,
   outagesByMonitor,
   type Db,
-  type MonitorCheckRow,
-  type MonitorRow,
-} from '@sentrypulse/db';
+  type MonitorRow, transactionWithRetry } from '@sentrypulse/db';
 import {
   lastUtcDates,
   monitorConfigIssues,
   UPTIME_WINDOWS,
   uptimeFigures,
+  SPARKLINE_CHECKS,
   type Check,
   type CreateMonitorBody,
   type Monitor,
   type MonitorStats,
+  type Sparklines,
   type UpdateMonitorBody,
 } from '@sentrypulse/shared';
 import { randomBytes } from 'node:crypto';
+import { enqueueCheckNow, removeMonitorSchedule, syncMonitorSchedule } from '@sentrypulse/jobs';
+import { teamScope, type ServiceContext } from '../context';
 import { BadRequest, Conflict, NotFound } from '../errors';
-import { assertIntervalAllowed, assertWithinLimit } from '../teams/limits';
-import type { TeamContext } from '../types';
-import { enqueueCheckNow, removeMonitorSchedule, syncMonitorSchedule, type JobProducer } from '@sentrypulse/jobs';
+import { publishEvents } from '../incidents/service';
 import { viaRedis } from '../jobs';
-
-export interface MonitorDeps {
-  db: Db;
-  jobs: JobProducer;
-  apiPublicUrl: string;
-  publishEvents(eventIds: string[]): Promise<void>;
-}
+import { assertIntervalAllowed, assertWithinLimit } from '../teams/limits';
+import * as q from './queries';
 
 const MASK = '********';
 const SECRET_HEADER = /authorization|cookie|token|secret|key|password|auth/i;
@@ -136,72 +130,68 @@ function defaultTimeout(intervalSeconds: number) {
   return Math.min(10_000, intervalSeconds * 1000);
 }
 
-export async function createMonitor(deps: MonitorDeps, team: TeamContext, body: CreateMonitorBody): Promise<Monitor> {
+export async function createMonitor(ctx: ServiceContext, body: CreateMonitorBody): Promise<Monitor> {
+  const team = teamScope(ctx);
   assertIntervalAllowed(team.plan, body.interval_seconds);
-  const id = await deps.db.transaction().execute(async (trx) => {
+  const id = await transactionWithRetry(ctx.db, async (trx) => {
     // Counting under a lock on the team row keeps two concurrent creates from both passing the limit.
-    await trx.selectFrom('teams').select('id').where('id', '=', team.id).forUpdate().execute();
-    const { n } = await trx.selectFrom('monitors').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', team.id).executeTakeFirstOrThrow();
-    assertWithinLimit(team.plan, 'monitors', Number(n));
+    await q.lockTeam(trx, team.id);
+    assertWithinLimit(team.plan, 'monitors', await q.countMonitors(trx, team.id));
     const enabled = body.enabled ?? true;
-    const res = await trx
-      .insertInto('monitors')
-      .values({
-        ...configColumns(body),
-        team_id: team.id,
-        name: body.name,
-        type: body.type,
-        method: body.type === 'http' ? (body.method ?? 'GET') : null,
-        expected_status: body.type === 'http' ? (body.expected_status ?? '200-299') : null,
-        interval_seconds: body.interval_seconds,
-        timeout_ms: body.timeout_ms ?? defaultTimeout(body.interval_seconds),
-        heartbeat_token: body.type === 'heartbeat' ? randomBytes(16).toString('hex') : null,
-        enabled,
-        status: enabled ? 'pending' : 'paused',
-      } as never)
-      .executeTakeFirstOrThrow();
-    const id = Number(res.insertId);
+    const id = await q.insertMonitor(trx, team.id, {
+      ...configColumns(body),
+      name: body.name,
+      type: body.type,
+      method: body.type === 'http' ? (body.method ?? 'GET') : null,
+      expected_status: body.type === 'http' ? (body.expected_status ?? '200-299') : null,
+      interval_seconds: body.interval_seconds,
+      timeout_ms: body.timeout_ms ?? defaultTimeout(body.interval_seconds),
+      heartbeat_token: body.type === 'heartbeat' ? randomBytes(16).toString('hex') : null,
+      enabled,
+      status: enabled ? 'pending' : 'paused',
+    });
     // No channel_ids: the team's default channels (SPEC 4.4).
     await assertChannels(trx, team.id, id, body.channel_ids);
     return id;
-  });
+  }, { label: 'createMonitor' });
   // After commit: a scheduler upserted inside the transaction could fire before the commit, find
   // no monitor, and remove itself ("monitor gone"), leaving the new monitor unchecked. If Redis
   // fails here, the monitor goes again, so the 503 still means "nothing was changed".
   const enabled = body.enabled ?? true;
   try {
-    await viaRedis('scheduling the monitor', () => syncMonitorSchedule(deps.jobs, { id, enabled, interval_seconds: body.interval_seconds, type: body.type }));
+    await viaRedis('scheduling the monitor', () => syncMonitorSchedule(ctx.jobs, { id, enabled, interval_seconds: body.interval_seconds, type: body.type }));
   } catch (err) {
-    await deps.db.deleteFrom('monitors').where('id', '=', id).where('team_id', '=', team.id).execute();
+    await q.deleteMonitorRow(ctx.db, team.id, id);
     throw err;
   }
   // The first check runs now rather than at the monitor's slot in the interval.
-  if (enabled && body.type !== 'heartbeat') await viaRedis('first check', () => enqueueCheckNow(deps.jobs, id)).catch(() => undefined);
-  return getMonitor(deps, team, id);
+  if (enabled && body.type !== 'heartbeat') await viaRedis('first check', () => enqueueCheckNow(ctx.jobs, id)).catch(() => undefined);
+  return getMonitor(ctx, id);
 }
 
 export async function listMonitors(
-  deps: MonitorDeps,
-  team: TeamContext,
-  q: { limit: number; cursor: number | null; status?: string; type?: string },
+  ctx: ServiceContext,
+  query: { limit: number; cursor: number | null; status?: string; type?: string },
 ): Promise<{ items: Monitor[]; next_cursor: string | null }> {
-  let query = deps.db.selectFrom('monitors').selectAll().where('team_id', '=', team.id);
-  if (q.cursor !== null) query = query.where('id', '>', q.cursor);
-  if (q.status) query = query.where('status', '=', q.status as never);
-  if (q.type) query = query.where('type', '=', q.type as never);
-  const rows = await query.orderBy('id').limit(q.limit + 1).execute();
-  const page = rows.slice(0, q.limit);
-  return { items: await withChannels(deps.db, team.id, page, deps.apiPublicUrl), next_cursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null };
+  const team = teamScope(ctx);
+  const rows = await q.listMonitorRows(ctx.db, team.id, { afterId: query.cursor, status: query.status, type: query.type }, query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  return {
+    items: await withChannels(ctx.db, team.id, page, ctx.config.apiPublicUrl),
+    next_cursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null,
+  };
 }
 
-export async function getMonitor(deps: MonitorDeps, team: TeamContext, id: number): Promise<Monitor> {
-  const [monitor] = await withChannels(deps.db, team.id, [await mustFind(deps.db, team.id, id)], deps.apiPublicUrl);
+export async function getMonitor(ctx: ServiceContext, id: number): Promise<Monitor> {
+  const team = teamScope(ctx);
+  const [monitor] = await withChannels(ctx.db, team.id, [await mustFind(ctx.db, team.id, id)], ctx.config.apiPublicUrl);
   return monitor!;
 }
 
-export async function updateMonitor(deps: MonitorDeps, team: TeamContext, id: number, body: UpdateMonitorBody): Promise<Monitor> {
-  await deps.db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('monitors').selectAll().where('team_id', '=', team.id).where('id', '=', id).forUpdate().executeTakeFirst();
+export async function updateMonitor(ctx: ServiceContext, id: number, body: UpdateMonitorBody): Promise<Monitor> {
+  const team = teamScope(ctx);
+  await transactionWithRetry(ctx.db, async (trx) => {
+    const current = await q.lockMonitor(trx, team.id, id);
     if (!current) throw new NotFound('Monitor');
     const patch: UpdateMonitorBody = { ...body };
     if (patch.headers) patch.headers = unmaskHeaders(patch.headers, current.headers);
@@ -229,53 +219,53 @@ export async function updateMonitor(deps: MonitorDeps, team: TeamContext, id: nu
       set.enabled = enabled;
       set.status = enabled ? 'pending' : 'paused';
     }
-    await trx.updateTable('monitors').set(set as never).where('id', '=', id).where('team_id', '=', team.id).execute();
+    await q.updateMonitorRow(trx, team.id, id, set);
     if (patch.channel_ids !== undefined) await assertChannels(trx, team.id, id, patch.channel_ids);
     // Inside the transaction, so a Redis outage rolls the edit back (503). Safe before the commit:
     // a check that fires early reads the existing row (one check with the previous settings), and a
     // monitor not yet enabled answers 'paused' without touching its scheduler.
-    await viaRedis('rescheduling the monitor', () => syncMonitorSchedule(deps.jobs, { id, enabled, interval_seconds: merged.interval_seconds, type: current.type }));
-  });
-  return getMonitor(deps, team, id);
+    await viaRedis('rescheduling the monitor', () => syncMonitorSchedule(ctx.jobs, { id, enabled, interval_seconds: merged.interval_seconds, type: current.type }));
+  }, { label: 'updateMonitor' });
+  return getMonitor(ctx, id);
 }
 
 /** Deletes the monitor; its open incidents are resolved (history stays), checks go with retention. */
-export async function deleteMonitor(deps: MonitorDeps, team: TeamContext, id: number): Promise<void> {
-  const eventIds = await deps.db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('monitors').select('id').where('team_id', '=', team.id).where('id', '=', id).forUpdate().executeTakeFirst();
+export async function deleteMonitor(ctx: ServiceContext, id: number): Promise<void> {
+  const team = teamScope(ctx);
+  const eventIds = await transactionWithRetry(ctx.db, async (trx) => {
+    const current = await q.lockMonitor(trx, team.id, id);
     if (!current) throw new NotFound('Monitor');
-    const open = await trx.selectFrom('incidents').select('id').where('team_id', '=', team.id).where('monitor_id', '=', id).where('kind', '!=', 'manual').where('status', '!=', 'resolved').execute();
     const events: string[] = [];
-    for (const inc of open) events.push(...(await resolveIncident(trx, team.id, inc.id, id, new Date(), 'The monitor was deleted.')));
-    await trx.deleteFrom('monitors').where('id', '=', id).where('team_id', '=', team.id).execute();
+    for (const incidentId of await q.openMonitorIncidentIds(trx, team.id, id)) {
+      events.push(...(await resolveIncident(trx, team.id, incidentId, id, new Date(), 'The monitor was deleted.')));
+    }
+    await q.deleteMonitorRow(trx, team.id, id);
     // Safe before the commit: until then a firing check still finds the monitor.
-    await viaRedis('unscheduling the monitor', () => removeMonitorSchedule(deps.jobs, id));
+    await viaRedis('unscheduling the monitor', () => removeMonitorSchedule(ctx.jobs, id));
     return events;
-  });
-  await deps.publishEvents(eventIds);
+  }, { label: 'deleteMonitor' });
+  await publishEvents(ctx, eventIds);
 }
 
-export async function setPaused(deps: MonitorDeps, team: TeamContext, id: number, paused: boolean): Promise<Monitor> {
-  await deps.db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('monitors').select(['id', 'interval_seconds', 'enabled', 'type']).where('team_id', '=', team.id).where('id', '=', id).forUpdate().executeTakeFirst();
+export async function setPaused(ctx: ServiceContext, id: number, paused: boolean): Promise<Monitor> {
+  const team = teamScope(ctx);
+  await transactionWithRetry(ctx.db, async (trx) => {
+    const current = await q.lockMonitor(trx, team.id, id);
     if (!current) throw new NotFound('Monitor');
     if (Boolean(current.enabled) === !paused) return;
-    await trx
-      .updateTable('monitors')
-      .set({ enabled: !paused, status: paused ? 'paused' : 'pending', consecutive_failures: 0, consecutive_successes: 0, failing_since: null, consecutive_degraded: 0, consecutive_fast: 0, degraded_since: null, status_changed_at: new Date(), updated_at: new Date() })
-      .where('id', '=', id)
-      .execute();
-    await viaRedis(paused ? 'pausing' : 'resuming', () => syncMonitorSchedule(deps.jobs, { id, enabled: !paused, interval_seconds: current.interval_seconds, type: current.type }));
-  });
-  if (!paused) await viaRedis('first check', () => enqueueCheckNow(deps.jobs, id)).catch(() => undefined);
-  return getMonitor(deps, team, id);
+    await q.setMonitorEnabled(trx, team.id, id, !paused, new Date());
+    await viaRedis(paused ? 'pausing' : 'resuming', () => syncMonitorSchedule(ctx.jobs, { id, enabled: !paused, interval_seconds: current.interval_seconds, type: current.type }));
+  }, { label: 'setPaused' });
+  if (!paused) await viaRedis('first check', () => enqueueCheckNow(ctx.jobs, id)).catch(() => undefined);
+  return getMonitor(ctx, id);
 }
 
-export async function checkNow(deps: MonitorDeps, team: TeamContext, id: number): Promise<{ queued: true; job_id: string }> {
-  const m = await mustFind(deps.db, team.id, id);
+export async function checkNow(ctx: ServiceContext, id: number): Promise<{ queued: true; job_id: string }> {
+  const team = teamScope(ctx);
+  const m = await mustFind(ctx.db, team.id, id);
   if (!m.enabled) throw new Conflict('The monitor is paused; resume it first.');
   if (m.type === 'heartbeat') throw new Conflict('Heartbeat monitors are checked by their pings, not on demand.');
-  const jobId = await viaRedis('queueing the check', () => enqueueCheckNow(deps.jobs, id));
+  const jobId = await viaRedis('queueing the check', () => enqueueCheckNow(ctx.jobs, id));
   return { queued: true, job_id: jobId };
 }
 
@@ -288,31 +278,22 @@ function parseCheckCursor(cursor: string | undefined): { at: Date; id: string } 
 }
 
 export async function listChecks(
-  deps: MonitorDeps,
-  team: TeamContext,
+  ctx: ServiceContext,
   id: number,
-  q: { limit: number; cursor?: string; from?: string; to?: string; status?: 'up' | 'down' | 'degraded' },
+  query: { limit: number; cursor?: string; from?: string; to?: string; status?: 'up' | 'down' | 'degraded' },
 ): Promise<{ items: Check[]; next_cursor: string | null }> {
-  await mustFind(deps.db, team.id, id);
-  const cursor = parseCheckCursor(q.cursor);
-  if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw new BadRequest('from must not be after to.');
-  const conditions = [sql`monitor_id = ${id}`, sql`team_id = ${team.id}`];
-  if (q.from) conditions.push(sql`checked_at >= ${new Date(q.from)}`);
-  if (q.to) conditions.push(sql`checked_at <= ${new Date(q.to)}`);
-  if (q.status) conditions.push(sql`status = ${q.status}`);
-  if (cursor) {
-    // The plain upper bound keeps this a range scan; the OR only breaks ties inside one millisecond.
-    conditions.push(sql`checked_at <= ${cursor.at}`, sql`(checked_at < ${cursor.at} OR id < ${cursor.id})`);
-  }
-  // FORCE INDEX: with only an upper bound, MariaDB's ORDER BY … LIMIT heuristic picks a `ref` scan
-  // on monitor_id alone and walks every newer check (200 ms at 90 days); the range scan is ~2 ms.
-  const result = await sql<MonitorCheckRow>`
-    SELECT * FROM monitor_checks FORCE INDEX (monitor_checks_monitor_time_idx)
-    WHERE ${sql.join(conditions, sql` AND `)}
-    ORDER BY checked_at DESC, id DESC
-    LIMIT ${q.limit + 1}`.execute(deps.db);
-  const rows = result.rows;
-  const page = rows.slice(0, q.limit);
+  const team = teamScope(ctx);
+  await mustFind(ctx.db, team.id, id);
+  const cursor = parseCheckCursor(query.cursor);
+  if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) throw new BadRequest('from must not be after to.');
+  const rows = await q.listCheckRows(
+    ctx.db,
+    team.id,
+    id,
+    { from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined, status: query.status, before: cursor },
+    query.limit + 1,
+  );
+  const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
     items: page.map((c) => ({
@@ -325,7 +306,7 @@ export async function listChecks(
       cert_expires_at: iso(c.cert_expires_at),
       checked_at: c.checked_at.toISOString(),
     })),
-    next_cursor: rows.length > q.limit && last ? `${last.checked_at.getTime()}_${last.id}` : null,
+    next_cursor: rows.length > query.limit && last ? `${last.checked_at.getTime()}_${last.id}` : null,
   };
 }
 
@@ -336,23 +317,18 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))]!;
 }
 
-export async function monitorStats(deps: MonitorDeps, team: TeamContext, id: number, range: keyof typeof RANGES, now = Date.now()): Promise<MonitorStats> {
-  const m = await mustFind(deps.db, team.id, id);
+export async function monitorStats(ctx: ServiceContext, id: number, range: keyof typeof RANGES, now = Date.now()): Promise<MonitorStats> {
+  const team = teamScope(ctx);
+  const m = await mustFind(ctx.db, team.id, id);
   const to = new Date(now);
   // One read of outages and maintenance over 90 days serves every window (ADR 0012).
   const from90 = new Date(now - UPTIME_WINDOWS['90d']);
-  const [outages, maintenance] = await Promise.all([outagesByMonitor(deps.db, [m.id], from90, to), maintenanceByMonitor(deps.db, [m.id], from90, to)]);
+  const [outages, maintenance] = await Promise.all([outagesByMonitor(ctx.db, [m.id], from90, to), maintenanceByMonitor(ctx.db, [m.id], from90, to)]);
   const uptimeOver = (start: number) =>
     uptimeFigures({ window: { start, end: now }, monitoredFrom: m.created_at.getTime(), outages: outages.get(m.id) ?? [], maintenance: maintenance.get(m.id) ?? [] }).uptime;
   const uptimeEntries = (Object.keys(UPTIME_WINDOWS) as Array<keyof typeof UPTIME_WINDOWS>).map((w) => [w, uptimeOver(now - UPTIME_WINDOWS[w])] as const);
   const dates = lastUtcDates(now, 90);
-  const dailyRows = await deps.db
-    .selectFrom('monitor_daily')
-    .selectAll()
-    .where('monitor_id', '=', id)
-    .where('team_id', '=', team.id)
-    .where('date', '>=', dates[0]!)
-    .execute();
+  const dailyRows = await q.dailyRowsSince(ctx.db, team.id, id, dates[0]!);
   const byDate = new Map(dailyRows.map((d) => [typeof d.date === 'string' ? d.date : new Date(d.date).toISOString().slice(0, 10), d]));
   // Today's uptime is computed live (the rollup refreshes it every 10 minutes).
   const todayStart = Date.parse(`${dates[dates.length - 1]}T00:00:00Z`);
@@ -374,13 +350,7 @@ export async function monitorStats(deps: MonitorDeps, team: TeamContext, id: num
 
   const { span, bucket } = RANGES[range];
   const from = Math.floor((now - span) / bucket) * bucket;
-  const rows = await deps.db
-    .selectFrom('monitor_checks')
-    .select(['checked_at', 'response_time_ms'])
-    .where('monitor_id', '=', id)
-    .where('checked_at', '>=', new Date(from))
-    .where('status', '!=', 'down')
-    .execute();
+  const rows = await q.responseTimesSince(ctx.db, team.id, id, new Date(from));
   const buckets = new Map<number, number[]>();
   for (const r of rows) {
     if (r.response_time_ms === null) continue;
@@ -404,12 +374,38 @@ export async function monitorStats(deps: MonitorDeps, team: TeamContext, id: num
 }
 
 /** Heartbeat ping: records it; a monitor not currently up is re-evaluated at once (fast recovery). */
-export async function recordHeartbeat(deps: MonitorDeps, token: string): Promise<number> {
+export async function recordHeartbeat(ctx: ServiceContext, token: string): Promise<number> {
   if (!/^[0-9a-f]{32}$/.test(token)) throw new NotFound('Heartbeat');
-  const m = await deps.db.selectFrom('monitors').select(['id', 'status', 'enabled']).where('heartbeat_token', '=', token).where('type', '=', 'heartbeat').executeTakeFirst();
+  const m = await q.findHeartbeatMonitor(ctx.db, token);
   if (!m) throw new NotFound('Heartbeat');
-  await deps.db.updateTable('monitors').set({ last_heartbeat_at: sql<Date>`CURRENT_TIMESTAMP(3)` }).where('id', '=', m.id).execute();
+  await q.touchHeartbeat(ctx.db, m.id);
   // Best effort: the ping is recorded either way and the next scheduled tick sees it.
-  if (m.enabled && m.status !== 'up') await viaRedis('queueing the heartbeat check', () => enqueueCheckNow(deps.jobs, m.id)).catch(() => undefined);
+  if (m.enabled && m.status !== 'up') await viaRedis('queueing the heartbeat check', () => enqueueCheckNow(ctx.jobs, m.id)).catch(() => undefined);
   return m.id;
+}
+
+/**
+ * The last 30 checks of up to 100 monitors of the team, for the monitors list's sparklines: one
+ * request per batch of visible rows instead of one per row (ADR 0084). The ids are first narrowed
+ * to the team's monitors (primary key lookups), so ids of other teams or of deleted monitors (whose
+ * checks outlive them until retention, ADR 0013) are absent from the answer and cost nothing.
+ */
+export async function sparklines(ctx: ServiceContext, ids: number[]): Promise<Sparklines> {
+  const team = teamScope(ctx);
+  if (ids.length === 0) return { items: [] };
+  const owned = await q.ownedMonitorIds(ctx.db, team.id, ids);
+  if (owned.length === 0) return { items: [] };
+  const rows = await q.latestChecksOf(ctx.db, team.id, owned, SPARKLINE_CHECKS);
+  const byMonitor = new Map<number, typeof rows>(owned.map((id) => [id, []]));
+  for (const r of rows) byMonitor.get(r.monitor_id)?.push(r);
+  return {
+    items: owned.map((id) => ({
+      monitor_id: id,
+      // Newest first from the index; the chart draws oldest first.
+      checks: byMonitor
+        .get(id)!
+        .reverse()
+        .map((c) => ({ status: c.status, response_time_ms: c.response_time_ms, checked_at: c.checked_at.toISOString() })),
+    })),
+  };
 }

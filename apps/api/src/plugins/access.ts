@@ -2,7 +2,6 @@ import { can, IdParam, type Permission } from '@sentrypulse/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { verifyAccessToken } from '../auth/tokens';
-import { teamScope, userScope } from '../context';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
 import { findMembership } from '../teams/queries';
 
@@ -76,15 +75,3 @@ export const accessPlugin = fp(async (app: FastifyInstance) => {
     }
   });
 });
-
-/**
- * For handlers of features not yet on `contextOf(req)` (the folders still exempt in
- * test/layering.test.ts): the same checks as `teamScope` / `userScope` on the request.
- */
-export function teamOf(req: FastifyRequest) {
-  return teamScope(req);
-}
-
-export function userOf(req: FastifyRequest): number {
-  return userScope(req);
-}

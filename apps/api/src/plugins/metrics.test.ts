@@ -1,3 +1,4 @@
+import { transactionWithRetry } from '@sentrypulse/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers';
 
@@ -20,6 +21,20 @@ function sampleValue(text: string, metric: string, labels: Record<string, string
 }
 
 describe('Prometheus metrics on the api', () => {
+  it('counts transactions re-run after a lock conflict (sentrypulse_db_lock_retries_total)', async () => {
+    const read = async () =>
+      sampleValue((await t.app.inject({ method: 'GET', url: '/metrics' })).body, 'sentrypulse_db_lock_retries_total', { reason: 'deadlock', outcome: 'retry' }) ?? 0;
+    const before = await read();
+    let runs = 0;
+    // The error mysql2 raises for a deadlock victim (a real one is provoked in packages/db/src/retry.test.ts).
+    await transactionWithRetry(t.db, async () => {
+      runs += 1;
+      if (runs === 1) throw Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), { errno: 1213, code: 'ER_LOCK_DEADLOCK' });
+    });
+    expect(runs).toBe(2);
+    expect(await read()).toBe(before + 1);
+  });
+
   it('times requests by route template and status, not by raw URL', async () => {
     for (let i = 0; i < 3; i++) await t.app.inject({ method: 'GET', url: '/api/health' });
     await t.app.inject({ method: 'GET', url: '/api/teams/12345/members' }); // 401, templated route

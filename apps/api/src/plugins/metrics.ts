@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { lockRetryTotals, onLockRetry } from '@sentrypulse/db';
 import { metricsFor, type MetricFactories } from '@sentrypulse/metrics';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
@@ -52,6 +53,26 @@ export const metricsPlugin = fp(async (app: FastifyInstance) => {
     help: 'HTTP request latency of the API by method, route template and status code',
     labelNames: ['method', 'route', 'status_code'] as const,
     buckets: HTTP_BUCKETS,
+  });
+
+  // Transactions re-run after a deadlock or lock-wait timeout (transactionWithRetry, ADR 0104):
+  // counted from the process totals at scrape time, each one logged as it happens.
+  metrics.counter({
+    name: 'sentrypulse_db_lock_retries_total',
+    help: 'Transactions re-run (outcome retry) or given up (outcome gave_up) after an InnoDB deadlock or lock-wait timeout',
+    labelNames: ['reason', 'outcome'] as const,
+    collect() {
+      this.reset();
+      for (const [key, n] of Object.entries(lockRetryTotals())) {
+        const [reason, outcome] = key.split(':');
+        this.inc({ reason, outcome }, n);
+      }
+    },
+  });
+  const unsubscribe = onLockRetry((e) => app.log.warn({ transaction: e.label, reason: e.reason, attempt: e.attempt, outcome: e.outcome, delayMs: e.delayMs }, 'database lock conflict'));
+  app.addHook('onClose', (_app, done) => {
+    unsubscribe();
+    done();
   });
 
   app.addHook('onRequest', (req, _reply, done) => {

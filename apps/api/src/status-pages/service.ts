@@ -1,4 +1,4 @@
-import { invalidateStatusPagesForTeam, statusDomainCacheKey, statusPageCacheKey, type StatusPageRow } from '@sentrypulse/db';
+import { invalidateStatusPagesForTeam, statusDomainCacheKey, statusPageCacheKey, type StatusPageRow, transactionWithRetry } from '@sentrypulse/db';
 import type { CreateStatusPageBody, PublicStatusPage, StatusPage, UpdateStatusPageBody } from '@sentrypulse/shared';
 import { teamScope, type ServiceContext } from '../context';
 import { BadRequest, Conflict, isDuplicateKey, NotFound } from '../errors';
@@ -104,7 +104,7 @@ export async function createStatusPage(ctx: ServiceContext, body: CreateStatusPa
   await assertMonitorsOfTeam(ctx, team.id, body.components);
   let id: number;
   try {
-    id = await ctx.db.transaction().execute(async (trx) => {
+    id = await transactionWithRetry(ctx.db, async (trx) => {
       await lockTeam(trx, team.id);
       assertWithinLimit(team.plan, 'status_pages', await countStatusPages(trx, team.id));
       const pageId = await insertStatusPage(trx, team.id, {
@@ -134,7 +134,7 @@ export async function updateStatusPage(ctx: ServiceContext, id: number, body: Up
   if (body.components) await assertMonitorsOfTeam(ctx, team.id, body.components);
   const { components, ...fields } = body;
   try {
-    await ctx.db.transaction().execute(async (trx) => {
+    await transactionWithRetry(ctx.db, async (trx) => {
       await updateRow(trx, team.id, id, fields);
       if (components) await replaceComponents(trx, id, components);
     });

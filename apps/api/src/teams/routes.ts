@@ -18,9 +18,6 @@ import { contextOf } from '../context';
 import { numericCursor } from '../pagination';
 import * as teams from './service';
 
-// The folders still exempt in test/layering.test.ts import it from here; it lives in ../pagination.
-export { numericCursor };
-
 const tags = ['teams'];
 
 export const teamRoutes: FastifyPluginAsyncZod = async (app) => {

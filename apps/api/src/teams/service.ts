@@ -1,3 +1,4 @@
+import { transactionWithRetry } from '@sentrypulse/db';
 import { canAssignRole, PLAN_LIMITS, type Member, type Plan, type Role, type Team } from '@sentrypulse/shared';
 import { teamScope, userScope, type ServiceContext } from '../context';
 import { Conflict, Forbidden, NotFound } from '../errors';
@@ -34,7 +35,7 @@ export async function listTeams(ctx: ServiceContext): Promise<Team[]> {
 
 export async function createTeam(ctx: ServiceContext, name: string): Promise<Team> {
   const userId = userScope(ctx);
-  const id = await ctx.db.transaction().execute((trx) => q.insertTeamWithOwner(trx, name, userId));
+  const id = await transactionWithRetry(ctx.db, (trx) => q.insertTeamWithOwner(trx, name, userId));
   return teamAs(ctx, { id, role: 'owner', plan: 'free', ownerId: userId });
 }
 
@@ -62,7 +63,7 @@ export async function deleteTeam(ctx: ServiceContext): Promise<void> {
 export async function transferOwnership(ctx: ServiceContext, newOwnerId: number): Promise<Team> {
   const team = teamScope(ctx);
   if (newOwnerId === team.ownerId) throw new Conflict('That user already owns the team.');
-  await ctx.db.transaction().execute(async (trx) => {
+  await transactionWithRetry(ctx.db, async (trx) => {
     if (!(await q.lockMember(trx, team.id, newOwnerId))) throw new NotFound('Member');
     await q.moveOwnership(trx, team.id, team.ownerId, newOwnerId);
   });

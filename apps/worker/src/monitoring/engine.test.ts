@@ -71,6 +71,33 @@ async function schedule(ctx: WorkerContext, id: number) {
   await jobs.close();
 }
 
+/**
+ * "No more checks", without a fixed sleep: waits until each monitor's scheduler has started a run
+ * due after `since` (its next run moves on when one starts) and the checks queue has nothing
+ * waiting or active, so every run that read the monitor before the change has stored its check.
+ */
+async function settled(ctx: WorkerContext, ids: number[], since: number) {
+  const producer = producerFor(ctx);
+  const q = producer.queue(QUEUES.checks);
+  try {
+    await waitFor(async () => {
+      for (const id of ids) if (((await q.getJobScheduler(monitorSchedulerId(id)))?.next ?? 0) <= since + 1_000) return false;
+      const counts = await q.getJobCounts('waiting', 'active', 'prioritized');
+      return Object.values(counts).every((n) => n === 0);
+    }, 10_000, 50);
+  } finally {
+    await producer.close();
+  }
+}
+
+/** Disables the monitors and returns once no check of theirs can still be stored. */
+async function stopChecks(ctx: WorkerContext, ids: number[]) {
+  await database.db.updateTable('monitors').set({ enabled: false }).where('id', 'in', ids).execute();
+  await settled(ctx, ids, Date.now());
+}
+
+const checkCount = async (id: number) => Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM monitor_checks WHERE monitor_id = ${id}`.execute(database.db)).rows[0]!.n);
+
 const incidentsOf = (id: number) => database.db.selectFrom('incidents').selectAll().where('monitor_id', '=', id).orderBy('id').execute();
 
 describe('monitoring engine with one worker', () => {
@@ -123,14 +150,17 @@ describe('monitoring engine with one worker', () => {
     await jobs.close();
     const updates = await database.db.selectFrom('incident_updates').select('status').where('incident_id', '=', resolved!.id).orderBy('id').execute();
     expect(updates.map((u) => u.status)).toEqual(['investigating', 'resolved']);
-    // the day's live counters agree with the raw checks
-    await database.db.updateTable('monitors').set({ enabled: false }).where('id', '=', id).execute();
-    await new Promise((r) => setTimeout(r, 300));
+    // the day's live counters agree with the raw checks (once no check can still arrive)
+    await stopChecks(ctx, [id]);
     const raw = await sql<{ status: string; n: number }>`SELECT status, COUNT(*) AS n FROM monitor_checks WHERE monitor_id = ${id} GROUP BY status`.execute(database.db);
     const counts = Object.fromEntries(raw.rows.map((r) => [r.status, Number(r.n)]));
     const daily = await database.db.selectFrom('monitor_daily').selectAll().where('monitor_id', '=', id).execute();
     expect(daily.reduce((n, d) => n + d.down_checks, 0)).toBe(counts.down ?? 0);
     expect(daily.reduce((n, d) => n + d.up_checks, 0)).toBe(counts.up ?? 0);
+    // and none arrived later: a run that slipped past the pause would show here
+    const total = await checkCount(id);
+    await settled(ctx, [id], Date.now());
+    expect(await checkCount(id)).toBe(total);
     await target.close();
   }, 40_000);
 
@@ -210,8 +240,8 @@ describe('performance incidents (alert_on_degraded)', () => {
     const events = await database.db.selectFrom('incident_events').selectAll().where('incident_id', '=', resolved!.id).orderBy('id').execute();
     expect(events.map((e) => e.type)).toEqual(['incident.opened', 'incident.resolved']);
     expect(events.every((e) => e.queued_at !== null)).toBe(true);
-    await database.db.updateTable('monitors').set({ enabled: false }).where('id', '=', id).execute();
-    await new Promise((r) => setTimeout(r, 300));
+    await stopChecks(ctx, [id]);
+    const total = await checkCount(id);
 
     // slow is not down: no outage, 100 % uptime, no downtime seconds in the day's rollup
     expect(await database.db.selectFrom('monitor_outages').select('id').where('monitor_id', '=', id).execute()).toEqual([]);
@@ -222,6 +252,7 @@ describe('performance incidents (alert_on_degraded)', () => {
     expect(daily.reduce((n, d) => n + d.downtime_seconds, 0)).toBe(0);
     expect(daily.reduce((n, d) => n + d.degraded_checks, 0)).toBeGreaterThanOrEqual(4);
     expect(daily.every((d) => d.uptime === null || Number(d.uptime) === 100)).toBe(true);
+    expect(await checkCount(id)).toBe(total);
     await target.close();
   }, 40_000);
 });
@@ -274,8 +305,13 @@ describe('two workers', () => {
     const ids: number[] = [];
     for (let i = 0; i < 20; i++) ids.push(await insertMonitor(database.db, teamId, { url: target.url, name: `m${i}` }));
     for (const id of ids) await schedule(a.ctx, id);
-    await new Promise((r) => setTimeout(r, 5_000));
-    for (const id of ids) await database.db.updateTable('monitors').set({ enabled: false }).where('id', '=', id).execute();
+    // until every monitor has had a few ticks and both workers took some (bounded), then stop and
+    // let every started run finish, so a check run twice is in the counts below
+    await waitFor(async () => {
+      const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM (SELECT monitor_id FROM monitor_checks WHERE monitor_id IN (${sql.join(ids)}) GROUP BY monitor_id HAVING COUNT(*) >= 3) m`.execute(database.db);
+      return Number(r.rows[0]!.n) === ids.length && a.counter.runs > 0 && b.counter.runs > 0;
+    }, 20_000, 100);
+    await stopChecks(a.ctx, ids);
     const rows = await sql<{ monitor_id: number; n: number; slots: number; span_ms: number }>`
       SELECT monitor_id, COUNT(*) AS n, COUNT(DISTINCT scheduled_at) AS slots,
         TIMESTAMPDIFF(MICROSECOND, MIN(scheduled_at), MAX(scheduled_at)) / 1000 AS span_ms

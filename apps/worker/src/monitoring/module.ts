@@ -1,4 +1,4 @@
-import { invalidateStatusPagesForTeam } from '@sentrypulse/db';
+import { invalidateStatusPagesForTeam, onLockRetry } from '@sentrypulse/db';
 import {
   checkJob,
   checkRetentionJob,
@@ -50,6 +50,10 @@ export function monitoringModule(opts: MonitoringOptions = {}): WorkerModule {
       // Completed checks leave nothing in Redis; their results are in MySQL.
       const checks = startWorker(runtimeFor(ctx), QUEUES.checks, [handle(checkJob, (payload, job) => engine.process(payload, job))], {
         concurrency: opts.concurrency ?? 1000,
+        // A check a killed worker held is re-run (a replay the engine recognises) once its lock
+        // expires and a stalled-job check sees it: CHECK_JOB_LOCK_MS (30 s by default) each.
+        lockDuration: ctx.config.checkJobLockMs,
+        stalledInterval: ctx.config.checkJobLockMs,
         removeOnComplete: 0,
         removeOnFail: 1000,
       });
@@ -69,9 +73,13 @@ export function monitoringModule(opts: MonitoringOptions = {}): WorkerModule {
       );
 
       if (opts.housekeeping !== false) await scheduleHousekeeping(jobs);
+      // A check batch re-run after a deadlock or lock-wait timeout (ADR 0104) is logged; the
+      // count is sentrypulse_db_lock_retries_total.
+      const unsubscribe = onLockRetry((e) => ctx.log.warn({ transaction: e.label, reason: e.reason, attempt: e.attempt, outcome: e.outcome, delayMs: e.delayMs }, 'database lock conflict'));
 
       return {
         async close() {
+          unsubscribe();
           await checks.close();
           await housekeeping.close();
           await engine.close();

@@ -1,5 +1,5 @@
 import { sql } from '@sentrypulse/db';
-import { bullPrefix, JobProducer, syncMonitorSchedule } from '@sentrypulse/jobs';
+import { bullPrefix, JobProducer, QUEUES, syncMonitorSchedule } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +31,8 @@ async function startWorker(): Promise<ChildProcess> {
       WORKER_PORT: '0',
       OUTBOUND_ALLOW_PRIVATE: 'true',
       LOG_LEVEL: 'info',
+      // Runs the killed worker held are handed over within 2-4 s instead of 30-60 s.
+      CHECK_JOB_LOCK_MS: '2000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,6 +72,13 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** Every monitor has at least `n` checks (after `since`, when given). */
+async function everyMonitorChecked(ids: number[], n: number, since = new Date(0)): Promise<boolean> {
+  const r = await sql<{ n: number }>`
+    SELECT COUNT(*) AS n FROM (SELECT monitor_id FROM monitor_checks WHERE checked_at > ${since} GROUP BY monitor_id HAVING COUNT(*) >= ${n}) m`.execute(database.db);
+  return Number(r.rows[0]!.n) === ids.length;
+}
+
 async function duplicates(): Promise<number> {
   const r = await sql<{ n: number }>`
     SELECT COUNT(*) AS n FROM (SELECT monitor_id, scheduled_at FROM monitor_checks GROUP BY monitor_id, scheduled_at HAVING COUNT(*) > 1) d`.execute(database.db);
@@ -92,22 +101,26 @@ describe('worker processes', () => {
 
     const a = await startWorker();
     await startWorker();
-    await waitFor(async () => {
-      const r = await sql<{ n: number }>`SELECT COUNT(DISTINCT monitor_id) AS n FROM monitor_checks`.execute(database.db);
-      return Number(r.rows[0]!.n) === ids.length;
-    }, 30_000);
-    await new Promise((r) => setTimeout(r, 3_000));
+    // both workers run a few ticks of every monitor (the failing one opens its incident)
+    await waitFor(() => everyMonitorChecked(ids, 3), 30_000);
 
     a.kill('SIGKILL');
     await exited(a);
     const killedAt = new Date();
+    // the runs the killed worker held stay active until the stalled-job check hands them over
+    const checks = queue.queue(QUEUES.checks);
+    const heldAtKill = (await checks.getActive()).map((j) => j.id!);
     await startWorker();
-    // every monitor is checked again after the kill, including the ones the killed worker held
+    // every monitor is checked twice again after the kill, including the ones the killed worker
+    // held, and every run active at the kill has finished: the killed worker's runs are handed
+    // over by BullMQ's stalled-job check (CHECK_JOB_LOCK_MS above) and run again, so a check
+    // stored twice or an incident opened twice would now be in the rows below. A fixed sleep
+    // of a few seconds checked before those re-runs happened.
     await waitFor(async () => {
-      const r = await sql<{ n: number }>`SELECT COUNT(DISTINCT monitor_id) AS n FROM monitor_checks WHERE checked_at > ${killedAt}`.execute(database.db);
-      return Number(r.rows[0]!.n) === ids.length;
-    }, 30_000);
-    await new Promise((r) => setTimeout(r, 3_000));
+      if (!(await everyMonitorChecked(ids, 2, killedAt))) return false;
+      const active = new Set((await checks.getActive()).map((j) => j.id));
+      return heldAtKill.every((id) => !active.has(id));
+    }, 30_000, 100);
 
     expect(await duplicates()).toBe(0);
     const incidents = await database.db.selectFrom('incidents').selectAll().where('monitor_id', '=', failingId).execute();

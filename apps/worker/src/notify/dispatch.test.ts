@@ -92,6 +92,27 @@ async function settled(teamId: number, n: number, timeoutMs = 15_000) {
   }, timeoutMs);
 }
 
+/**
+ * "Nothing more arrives", without a fixed sleep: neither notify queue holds a job that could still
+ * send (waiting, active, or delayed for a retry), so every job the events caused has run and a
+ * duplicate send would be in the counts asserted after this. (notifyIdle also wants every event
+ * marked queued, which only the engine's publishEvents does; these tests enqueue directly.)
+ */
+async function drained(timeoutMs = 10_000) {
+  const jobs = producerFor(ctx);
+  try {
+    await waitFor(async () => {
+      for (const queue of [QUEUES.notify, QUEUES.alerts]) {
+        const counts = await jobs.queue(queue).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        if (Object.values(counts).some((n) => n > 0)) return false;
+      }
+      return true;
+    }, timeoutMs, 20);
+  } finally {
+    await jobs.close();
+  }
+}
+
 describe('alert dispatch', () => {
   it('sends "opened" once to every routed channel of each type, signed, escaped and with a lock-screen subject', async () => {
     const { teamId, monitorId } = await teamWithMonitor();
@@ -162,7 +183,7 @@ describe('alert dispatch', () => {
     const again = await enqueue(jobs, incidentEventJob, { event_id: eventId }, { jobId: `replay-${eventId}` });
     await waitFor(async () => (await jobs.queue(QUEUES.notify).getJob(again))?.finishedOn);
     await jobs.close();
-    await new Promise((r) => setTimeout(r, 300));
+    await drained();
     expect(hook.requests).toHaveLength(1);
     expect(await alertRows(database.db, teamId)).toHaveLength(1);
   });
@@ -214,8 +235,11 @@ describe('alert dispatch', () => {
     const { incidentId } = first;
     const resolved = await insertIncidentEvent(database.db, teamId, monitorId, 'incident.resolved', incidentId);
     await enqueueEvents(ctx, [resolved.eventId]);
-    await waitFor(async () => (await ctx.db.selectFrom('incident_events').select('id').where('id', '=', String(resolved.eventId)).executeTakeFirst()) && true);
-    await new Promise((r) => setTimeout(r, 500));
+    // the event's fan-out job ran, and nothing it could cause is still queued
+    const jobs = producerFor(ctx);
+    await waitFor(async () => (await jobs.queue(QUEUES.notify).getJob(await jobIdOf(jobs, incidentEventJob, { event_id: resolved.eventId })))?.finishedOn);
+    await jobs.close();
+    await drained();
     expect(hook.requests).toHaveLength(1);
     expect(await alertRows(database.db, teamId)).toHaveLength(1);
   });
@@ -309,8 +333,9 @@ describe('alert dispatch', () => {
     await enqueueEvents(ctx, [eventId]);
     const [row] = await settled(teamId, 1);
     expect(row).toMatchObject({ status: 'suppressed', attempts: 0 });
-    await new Promise((r) => setTimeout(r, 300));
+    await drained();
     expect(hook.requests).toHaveLength(0);
+    expect(await alertRows(database.db, teamId)).toHaveLength(1);
   });
 
   it('sends manual incidents to the team default channels, and nothing for another team', async () => {

@@ -1,3 +1,4 @@
+import { transactionWithRetry } from '../retry';
 import { sql, type Insertable } from 'kysely';
 import type { Db } from '../connection';
 import type { PageviewsDailyBreakdownsTable } from '../schema';
@@ -57,7 +58,7 @@ export async function aggregateSiteDay(db: Db, site: AggregationSite, date: stri
       }
     }
   }
-  await db.transaction().execute(async (trx) => {
+  await transactionWithRetry(db, async (trx) => {
     await trx.deleteFrom('pageviews_daily').where('site_id', '=', site.id).where('date', '=', sql<Date>`${date}`).execute();
     await trx
       .deleteFrom('pageviews_daily_breakdowns')
@@ -93,7 +94,7 @@ function addMonth(month: string): string {
 export async function compactMonth(db: Db, siteId: number, month: string): Promise<void> {
   const first = `${month}-01`;
   const last = addDays(`${addMonth(month)}-01`, -1);
-  await db.transaction().execute(async (trx) => {
+  await transactionWithRetry(db, async (trx) => {
     await trx
       .deleteFrom('pageviews_daily_breakdowns')
       .where('site_id', '=', siteId)

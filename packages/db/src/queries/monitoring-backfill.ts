@@ -1,3 +1,4 @@
+import { transactionWithRetry } from '../retry';
 import type { Kysely, Transaction } from 'kysely';
 import type { CheckStatus, Database, IncidentEventType, IncidentKind, IncidentSeverity, IncidentStatus, MonitorStatus } from '../schema';
 
@@ -67,7 +68,7 @@ export interface MonitorBackfill {
  * runtime state.
  */
 export async function backfillMonitor(db: Kysely<Database>, b: MonitorBackfill, chunk = 2_000): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await transactionWithRetry(db, async (trx) => {
     await trx
       .updateTable('monitors')
       .set({
@@ -141,7 +142,7 @@ export interface BackfillIncident {
 export async function insertResolvedIncident(db: Kysely<Database>, inc: BackfillIncident): Promise<number> {
   const last = inc.updates[inc.updates.length - 1];
   if (!last || last.status !== 'resolved') throw new Error('a resolved incident needs a timeline ending with a resolved update');
-  return db.transaction().execute(async (trx) => {
+  return transactionWithRetry(db, async (trx) => {
     const res = await trx
       .insertInto('incidents')
       .values({

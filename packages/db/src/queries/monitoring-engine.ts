@@ -1,3 +1,4 @@
+import { transactionWithRetry } from '../retry';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BatchMonitor, CheckBatchDecision, CheckBatchState, CheckOutcomeInput, DailyIncrement, MonitorStateUpdate } from '@sentrypulse/shared';
 import type { Database } from '../schema';
@@ -26,7 +27,7 @@ export interface ApplyResult {
 
 export async function applyCheckResults(db: Kysely<Database>, results: CheckOutcomeInput[], decision: CheckBatchDecision): Promise<ApplyResult> {
   if (results.length === 0) return { applied: 0, skipped: 0, eventIds: [], changedTeamIds: [] };
-  return db.transaction().execute(async (trx) => {
+  return transactionWithRetry(db, async (trx) => {
     const plan = decision.plan(await loadCheckBatchState(trx, results, decision, new Date()));
     const eventIds = await applyIncidentWrites(trx, plan.incidentWrites);
     if (plan.checks.length > 0) {
@@ -35,7 +36,7 @@ export async function applyCheckResults(db: Kysely<Database>, results: CheckOutc
       await countDaily(trx, plan.daily);
     }
     return { applied: plan.checks.length, skipped: plan.skipped.length, eventIds, changedTeamIds: plan.changedTeamIds };
-  });
+  }, { label: 'applyCheckResults' });
 }
 
 /**

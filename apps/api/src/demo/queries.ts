@@ -1,0 +1,26 @@
+import type { Db } from '@sentrypulse/db';
+
+/** The seed's own SQL: the demo user, and undoing a seed that failed half-way. */
+
+export async function userExists(db: Db, email: string): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) !== undefined;
+}
+
+export async function insertUser(db: Db, v: { name: string; email: string; password_hash: string }): Promise<number> {
+  const res = await db.insertInto('users').values(v).executeTakeFirstOrThrow();
+  return Number(res.insertId);
+}
+
+/** Removes the demo team (what the seeders wrote goes by cascade) and its user. */
+export async function removeDemo(db: Db, teamId: number, userId: number): Promise<void> {
+  // Raw pageviews have no foreign key to their site: they go first, the rest by cascade.
+  const sites = await db.selectFrom('sites').select('id').where('team_id', '=', teamId).execute();
+  if (sites.length) await db.deleteFrom('pageviews_raw').where('site_id', 'in', sites.map((x) => x.id)).execute();
+  await db.deleteFrom('teams').where('id', '=', teamId).execute();
+  await db.deleteFrom('users').where('id', '=', userId).execute();
+}
+
+/** The team's monitors as refreshUptime24h reads them (after the history is backfilled). */
+export function monitorUptimeRows(db: Db, teamId: number) {
+  return db.selectFrom('monitors').select(['id', 'created_at', 'uptime_percentage']).where('team_id', '=', teamId).execute();
+}
