@@ -51,7 +51,7 @@ export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     `${base}/:monitorId`,
-    { config: { permission: 'monitors.read' }, schema: { tags, params: MonitorParams, response: { 200: Monitor } } },
+    { config: { permission: 'monitors.read' }, schema: { tags, summary: 'One monitor', params: MonitorParams, response: { 200: Monitor } } },
     async (req) => service.getMonitor(deps, teamOf(req), req.params.monitorId),
   );
 
@@ -63,7 +63,7 @@ export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     `${base}/:monitorId`,
-    { config: { permission: 'monitors.write' }, schema: { tags, params: MonitorParams } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Delete a monitor and its history', params: MonitorParams } },
     async (req, reply) => {
       await service.deleteMonitor(deps, teamOf(req), req.params.monitorId);
       return reply.code(204).send();
@@ -72,13 +72,13 @@ export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     `${base}/:monitorId/pause`,
-    { config: { permission: 'monitors.write' }, schema: { tags, params: MonitorParams, response: { 200: Monitor } } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Pause checks', params: MonitorParams, response: { 200: Monitor } } },
     async (req) => service.setPaused(deps, teamOf(req), req.params.monitorId, true),
   );
 
   app.post(
     `${base}/:monitorId/resume`,
-    { config: { permission: 'monitors.write' }, schema: { tags, params: MonitorParams, response: { 200: Monitor } } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Resume checks', params: MonitorParams, response: { 200: Monitor } } },
     async (req) => service.setPaused(deps, teamOf(req), req.params.monitorId, false),
   );
 

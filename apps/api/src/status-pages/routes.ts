@@ -37,7 +37,7 @@ export const statusPageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/teams/:teamId/status-pages/:statusPageId',
-    { config: { permission: 'status_pages.read' }, schema: { tags, params: StatusPageParams, response: { 200: StatusPage } } },
+    { config: { permission: 'status_pages.read' }, schema: { tags, summary: 'One status page', params: StatusPageParams, response: { 200: StatusPage } } },
     async (req) => service.getStatusPage(contextOf(req), req.params.statusPageId),
   );
 
