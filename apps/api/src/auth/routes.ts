@@ -54,7 +54,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { public: true },
       preValidation: limits,
-      schema: { tags: ['auth'], operationId: 'register', summary: 'Create an account and its personal team', body: RegisterBody, response: { 201: AuthResponse } },
+      schema: { tags: ['auth'], operationId: 'register', problems: [409], summary: 'Create an account and its personal team', body: RegisterBody, response: { 201: AuthResponse } },
     },
     async (req, reply) => {
       const res = await auth.register(contextOf(req), req.body);
@@ -68,7 +68,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { public: true },
       preValidation: limits,
-      schema: { tags: ['auth'], operationId: 'login', summary: 'Log in with email and password', body: LoginBody, response: { 200: AuthResponse } },
+      schema: { tags: ['auth'], operationId: 'login', problems: [401], summary: 'Log in with email and password', body: LoginBody, response: { 200: AuthResponse } },
     },
     async (req, reply) => {
       const res = await auth.login(contextOf(req), req.body);
@@ -84,6 +84,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['auth'],
         operationId: 'refreshTokens',
+        problems: [401],
         summary: 'Exchange a refresh token for a new pair (rotation; re-use revokes the family)',
         body: RefreshBody.nullish(),
         response: { 200: AuthResponse },
@@ -109,6 +110,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['auth'],
         operationId: 'logout',
+        problems: [401],
         summary: 'Revoke this login (or, with everywhere, every login of the account)',
         body: LogoutBody.nullish(),
         response: { 200: Ok },

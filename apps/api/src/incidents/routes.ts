@@ -53,19 +53,19 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     `${base}/:incidentId/updates`,
-    { config: { permission: 'incidents.respond' }, schema: { tags, summary: 'Post a timeline update', params: IncidentParams, body: IncidentUpdateBody, response: { 201: Incident } } },
+    { config: { permission: 'incidents.respond' }, schema: { tags, summary: 'Post a timeline update', problems: [409], params: IncidentParams, body: IncidentUpdateBody, response: { 201: Incident } } },
     async (req, reply) => reply.code(201).send(await service.postUpdate(contextOf(req), req.params.incidentId, req.body.status, req.body.message)),
   );
 
   app.post(
     `${base}/:incidentId/acknowledge`,
-    { config: { permission: 'incidents.respond' }, schema: { tags, summary: 'Acknowledge (stops escalation)', params: IncidentParams, response: { 200: Incident } } },
+    { config: { permission: 'incidents.respond' }, schema: { tags, summary: 'Acknowledge (stops escalation)', problems: [409], params: IncidentParams, response: { 200: Incident } } },
     async (req) => service.acknowledge(contextOf(req), req.params.incidentId),
   );
 
   app.put(
     `${base}/:incidentId/postmortem`,
-    { config: { permission: 'incidents.write' }, schema: { tags, summary: 'Write or replace the postmortem', params: IncidentParams, body: PostmortemBody, response: { 200: Incident } } },
+    { config: { permission: 'incidents.write' }, schema: { tags, summary: 'Write or replace the postmortem', problems: [409], params: IncidentParams, body: PostmortemBody, response: { 200: Incident } } },
     async (req) => service.setPostmortem(contextOf(req), req.params.incidentId, req.body.postmortem),
   );
 

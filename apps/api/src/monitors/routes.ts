@@ -84,7 +84,7 @@ export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     `${base}/:monitorId/check-now`,
-    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Queue an immediate check', params: MonitorParams, response: { 202: CheckNowResult } } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Queue an immediate check', problems: [409], params: MonitorParams, response: { 202: CheckNowResult } } },
     async (req, reply) => reply.code(202).send(await service.checkNow(deps, teamOf(req), req.params.monitorId)),
   );
 

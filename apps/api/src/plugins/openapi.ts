@@ -253,6 +253,8 @@ export function transform(input: TransformInput) {
   if (source.body || config.acceptTextPlain) problems.add(400).add(413).add(415);
   if (config.rateLimit !== false) problems.add(429);
   for (const status of [...problems].sort()) response[status] ??= problemResponse(status);
+  // A dependency away (503) or a bug (500): always problem details, never a stack trace.
+  response['5XX'] ??= { ...problemResponse(500), 'x-response-description': 'Server error: 503 when a dependency is unavailable (retry), 500 is a bug.' };
   schema.response = response;
 
   if (config.acceptTextPlain && !source.body && method !== 'GET') {

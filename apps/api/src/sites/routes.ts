@@ -17,7 +17,7 @@ export const siteRoutes: FastifyPluginAsyncZod = async (app) => {
     '/teams/:teamId/sites',
     {
       config: { permission: 'sites.write' },
-      schema: { tags, summary: 'Add a site; the response carries the tracking snippet', params: TeamParams, body: CreateSiteBody, response: { 201: Site } },
+      schema: { tags, summary: 'Add a site; the response carries the tracking snippet', problems: [409], params: TeamParams, body: CreateSiteBody, response: { 201: Site } },
     },
     async (req, reply) => reply.code(201).send(await sites.createSite(contextOf(req), req.body)),
   );
@@ -30,7 +30,7 @@ export const siteRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch(
     '/teams/:teamId/sites/:siteId',
-    { config: { permission: 'sites.write' }, schema: { tags, summary: 'Change a site', params: SiteParams, body: UpdateSiteBody, response: { 200: Site } } },
+    { config: { permission: 'sites.write' }, schema: { tags, summary: 'Change a site', problems: [409], params: SiteParams, body: UpdateSiteBody, response: { 200: Site } } },
     async (req) => {
       const { site, trackingCode } = await sites.updateSite(contextOf(req), req.params.siteId, req.body);
       // This process sees the change at once; others within the collect cache's 30 s.

@@ -65,14 +65,14 @@ export const teamRoutes: FastifyPluginAsyncZod = async (app) => {
     '/teams/:teamId/transfer',
     {
       config: { permission: 'team.transfer' },
-      schema: { tags, operationId: 'transferTeamOwnership', summary: 'Transfer ownership to another member', params: TeamParams, body: TransferOwnershipBody, response: { 200: Team } },
+      schema: { tags, operationId: 'transferTeamOwnership', problems: [409], summary: 'Transfer ownership to another member', params: TeamParams, body: TransferOwnershipBody, response: { 200: Team } },
     },
     async (req) => teams.transferOwnership(contextOf(req), req.body.user_id),
   );
 
   app.post(
     '/teams/:teamId/leave',
-    { config: { permission: 'team.read' }, schema: { tags, operationId: 'leaveTeam', summary: 'Leave the team', params: TeamParams, response: { 200: Ok } } },
+    { config: { permission: 'team.read' }, schema: { tags, operationId: 'leaveTeam', problems: [409], summary: 'Leave the team', params: TeamParams, response: { 200: Ok } } },
     async (req) => {
       await teams.leaveTeam(contextOf(req));
       return { ok: true as const };
