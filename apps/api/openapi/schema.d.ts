@@ -1189,6 +1189,7 @@ export interface components {
             title: string;
         };
         CreateInvitationBody: {
+            /** Format: email */
             email: string;
             role: components["schemas"]["InviteRole"];
         };
@@ -1362,6 +1363,7 @@ export interface components {
         /** @enum {string} */
         InviteRole: "admin" | "member";
         LoginBody: {
+            /** Format: email */
             email: string;
             password: string;
         };
@@ -1510,6 +1512,8 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        } & {
+            [key: string]: unknown;
         };
         PublicComponent: {
             days: components["schemas"]["UptimeDay"][];
@@ -1584,6 +1588,7 @@ export interface components {
             refresh_token?: string;
         };
         RegisterBody: {
+            /** Format: email */
             email: string;
             name: string;
             password: string;
@@ -1810,6 +1815,7 @@ export interface components {
         };
         WebhookConfig: {
             secret?: string;
+            /** Format: uri */
             url: string;
         };
         WhatsAppConfig: {
@@ -1845,6 +1851,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Accepted; no body */
             202: {
                 headers: {
@@ -1932,6 +1947,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -1944,6 +1968,17 @@ export interface operations {
             /** @description The input is invalid (problem details with `errors[]` naming each field). */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token. */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1994,6 +2029,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2006,6 +2050,17 @@ export interface operations {
             /** @description The input is invalid (problem details with `errors[]` naming each field). */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token. */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2052,6 +2107,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2094,6 +2158,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2140,6 +2213,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2213,6 +2295,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2286,6 +2377,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2298,6 +2398,17 @@ export interface operations {
             /** @description The input is invalid (problem details with `errors[]` naming each field). */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token. */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2348,6 +2459,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -2359,6 +2479,15 @@ export interface operations {
             };
             /** @description The input is invalid (problem details with `errors[]` naming each field). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2406,6 +2535,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2431,6 +2569,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2514,6 +2661,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2592,6 +2748,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2612,6 +2777,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No longer available. */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2656,6 +2830,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2687,8 +2870,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden: the role lacks the permission, a plan limit is reached, or the resource is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No longer available. */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2747,6 +2957,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2796,6 +3015,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2854,6 +3082,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2910,6 +3147,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -2969,6 +3215,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -3023,6 +3278,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -3062,6 +3326,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -3108,6 +3381,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -3179,6 +3461,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -3259,6 +3550,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No content */
             204: {
                 headers: {
@@ -3341,6 +3641,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -3445,6 +3754,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -3528,6 +3846,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -3612,6 +3939,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -3711,6 +4047,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -3792,6 +4137,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No content */
             204: {
                 headers: {
@@ -3875,6 +4229,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -3974,6 +4337,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Accepted */
             202: {
                 headers: {
@@ -4057,6 +4429,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -4142,6 +4523,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -4226,6 +4616,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -4325,6 +4724,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -4410,6 +4818,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -4509,6 +4926,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -4549,6 +4975,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4594,6 +5029,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -4634,6 +5078,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4697,6 +5150,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -4737,6 +5199,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4798,6 +5269,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -4882,6 +5362,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -4922,6 +5411,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4981,6 +5479,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No content */
             204: {
                 headers: {
@@ -5059,6 +5566,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -5106,6 +5622,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A path segment is longer than the API accepts. */
             414: {
                 headers: {
@@ -5143,6 +5668,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -5227,6 +5761,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -5326,6 +5869,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -5407,6 +5959,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No content */
             204: {
                 headers: {
@@ -5488,6 +6049,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -5569,6 +6139,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No content */
             204: {
                 headers: {
@@ -5652,6 +6231,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -5755,6 +6343,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -5839,6 +6436,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -5938,6 +6544,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -6019,6 +6634,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No content */
             204: {
                 headers: {
@@ -6102,6 +6726,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -6201,6 +6834,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Accepted */
             202: {
                 headers: {
@@ -6248,6 +6890,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A path segment is longer than the API accepts. */
             414: {
                 headers: {
@@ -6288,6 +6939,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -6369,6 +7029,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -6450,6 +7119,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -6533,6 +7211,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -6615,6 +7302,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -6699,6 +7395,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -6800,6 +7505,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -6884,6 +7598,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -6924,6 +7647,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6983,6 +7715,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -7064,6 +7805,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No content */
             204: {
                 headers: {
@@ -7147,6 +7897,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -7187,6 +7946,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7252,6 +8020,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -7339,6 +8116,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description CSV (RFC 4180) with a header row */
             200: {
                 headers: {
@@ -7420,6 +8206,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -7505,6 +8300,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -7588,6 +8392,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -7672,6 +8485,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Created */
             201: {
                 headers: {
@@ -7712,6 +8534,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7771,6 +8602,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -7852,6 +8692,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No content */
             204: {
                 headers: {
@@ -7935,6 +8784,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -7975,6 +8833,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8034,6 +8901,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -8118,6 +8994,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {
@@ -8158,6 +9043,15 @@ export interface operations {
             };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8214,6 +9108,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description OK */
             200: {
                 headers: {

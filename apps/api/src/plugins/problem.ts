@@ -119,11 +119,15 @@ function problem(reply: FastifyReply, status: number, slug: string, detail: stri
 }
 
 /**
- * Fastify's errors raised before routing (a URL that is not valid percent-encoding): the same
- * problem+json, without the URL Fastify's default answer quotes.
+ * Fastify's errors raised before routing (a URL that is not valid percent-encoding, a path
+ * parameter longer than `maxParamLength`): the same problem+json, without the URL Fastify's
+ * default answer quotes.
  */
 export const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (err, _req: FastifyRequest, reply: FastifyReply) => {
   if (err.code === 'FST_ERR_BAD_URL') return problem(reply, 400, 'bad-request', 'The URL is not valid (malformed percent-encoding).');
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return problem(reply, 414, 'uri-too-long', `A path segment is longer than ${MAX_PATH_SEGMENT} characters.`);
+  }
   return problem(reply, 400, 'bad-request', err.message);
 };
 
