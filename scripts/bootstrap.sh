@@ -32,6 +32,8 @@ need_apt=()
 command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
 # promtool (checks the api's and the worker's /metrics in their tests) ships in Debian's prometheus package.
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+# xmllint (the Atom feed test checks well-formedness with it) ships in libxml2-utils.
+command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${SKIP_APT:-}" != "1" ]; then
   echo "› apt-get install ${need_apt[*]}"
   apt-get update -qq >/dev/null
