@@ -146,7 +146,7 @@ describe('real status codes and media types', () => {
 });
 
 describe('schemas as strict as the server', () => {
-  const schemas = () => doc.components.schemas as Record<string, Json>;
+  const schemas = () => doc.components.schemas as Record<string, any>;
 
   it('emails are format: email and URLs the server requires absolute are format: uri', () => {
     expect(schemas().RegisterBody.properties.email).toMatchObject({ type: 'string', format: 'email', maxLength: 254 });

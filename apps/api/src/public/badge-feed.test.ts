@@ -152,6 +152,6 @@ describe('buildAtomFeed', () => {
     expect(seven.updated?.toISOString()).toBe('2026-11-28T11:00:00.000Z');
     expect(seven.authors.map((a) => a.name)).toEqual(['A & B <c>']);
     expect(seven.content).toContain('<strong>up</strong>');
-    expect(feed.items.find((i) => i.id.endsWith('-8'))!.content).toContain('Affected: Jobs');
+    expect(feed.items.find((i) => i.id?.endsWith('-8'))!.content).toContain('Affected: Jobs');
   });
 });
