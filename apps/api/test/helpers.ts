@@ -69,6 +69,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
       await app.close();
       await database.drop();
       await deleteRedisPrefix(config.redisUrl, prefix);
+      contract.report();
       if (contract.mismatches.length) {
         throw new Error(`answers that do not match the OpenAPI document:\n${[...new Set(contract.mismatches)].join('\n')}`);
       }

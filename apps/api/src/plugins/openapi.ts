@@ -250,7 +250,7 @@ export function transform(input: TransformInput) {
   if (config.permission) problems.add(403).add(404);
   if (hasParams(url)) problems.add(404).add(414);
   if (source.body || source.querystring || source.params || source.headers) problems.add(400);
-  if (source.body || config.acceptTextPlain) problems.add(400).add(413).add(415);
+  if (source.body || (config.acceptTextPlain && method !== 'GET')) problems.add(400).add(413).add(415);
   if (config.rateLimit !== false) problems.add(429);
   for (const status of [...problems].sort()) response[status] ??= problemResponse(status);
   // A dependency away (503) or a bug (500): always problem details, never a stack trace.
