@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiTypes } from '../src/cli/openapi-document';
 import { deriveOperationId } from '../src/plugins/openapi';
+import { ContractChecker } from './contract';
 import { createTestApp, type TestApp } from './helpers';
 
 /**
@@ -190,5 +191,29 @@ describe('generated client types (openapi-typescript)', () => {
     const generated = await openApiTypes(doc);
     expect(generated === committed, 'apps/api/openapi/schema.d.ts is stale: pnpm --filter @sentrypulse/api openapi:types').toBe(true);
     expect(generated).toContain('createMonitor: {');
+  });
+});
+
+describe('the contract checker every test app carries', () => {
+  it('flags an undocumented status, an undocumented media type, a body off its schema, and a no-route answer that is not a problem', async () => {
+    const checker = new ContractChecker(() => t.app);
+    const req = (url: string | undefined, method = 'GET') => ({ method, routeOptions: { url } }) as never;
+    const reply = (statusCode: number, type: string) => ({ statusCode, getHeader: (h: string) => (h === 'content-type' ? type : undefined) }) as never;
+    const monitor = '/api/teams/:teamId/monitors/:monitorId';
+    const health = (await t.app.inject({ method: 'GET', url: '/api/health' })).body;
+    await checker.hook(req('/api/health'), reply(200, 'application/json; charset=utf-8'), health);
+    expect(checker.mismatches).toEqual([]);
+    await checker.hook(req(monitor), reply(418, 'application/problem+json'), '{"type":"x","title":"x","status":418}');
+    await checker.hook(req(monitor), reply(404, 'application/json'), '{"type":"x","title":"x","status":404}');
+    await checker.hook(req(monitor), reply(200, 'application/json'), JSON.stringify({ id: 'seven' }));
+    await checker.hook(req(monitor, 'DELETE'), reply(204, 'application/json'), '{"ok":true}');
+    await checker.hook(req(undefined), reply(404, 'text/html'), '<h1>nope</h1>');
+    expect(checker.mismatches).toEqual([
+      expect.stringMatching(/GET .* → 418: status 418 is not documented/),
+      expect.stringMatching(/GET .* → 404: Content-Type application\/json is not documented/),
+      expect.stringMatching(/GET .* → 200: body does not match the schema/),
+      expect.stringMatching(/DELETE .* → 204: a body \(application\/json\) where the document says none/),
+      expect.stringMatching(/\(no route\) → 404: Content-Type text\/html, not application\/problem\+json/),
+    ]);
   });
 });
