@@ -1003,6 +1003,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptInvitationBody: Record<string, never> | null;
+        AcceptInvitationResponse: {
+            team_id: number;
+        };
         Alert: {
             attempts: number;
             channel_id: number;
@@ -1271,6 +1275,16 @@ export interface components {
         EmailConfig: {
             to: string | string[];
         };
+        GetHealthResponse: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        GetReadyResponse: {
+            mysql: boolean;
+            redis: boolean;
+            /** @enum {string} */
+            status: "ready" | "unavailable";
+        };
         HeartbeatResult: {
             monitor_id: number;
             /** @constant */
@@ -1371,6 +1385,7 @@ export interface components {
             everywhere?: boolean;
             refresh_token?: string;
         };
+        LogoutBody2: components["schemas"]["LogoutBody"] | null;
         Maintenance: {
             /** @description ISO-8601 UTC timestamp */
             created_at: string;
@@ -1587,6 +1602,7 @@ export interface components {
         RefreshBody: {
             refresh_token?: string;
         };
+        RefreshTokensBody: components["schemas"]["RefreshBody"] | null;
         RegisterBody: {
             /** Format: email */
             email: string;
@@ -2025,7 +2041,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LogoutBody"] | null;
+                "application/json": components["schemas"]["LogoutBody2"];
             };
         };
         responses: {
@@ -2373,7 +2389,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshBody"] | null;
+                "application/json": components["schemas"]["RefreshTokensBody"];
             };
         };
         responses: {
@@ -2550,10 +2566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ok";
-                    };
+                    "application/json": components["schemas"]["GetHealthResponse"];
                 };
             };
         };
@@ -2808,7 +2821,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never> | null;
+                "application/json": components["schemas"]["AcceptInvitationBody"];
             };
         };
         responses: {
@@ -2827,9 +2840,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        team_id: number;
-                    };
+                    "application/json": components["schemas"]["AcceptInvitationResponse"];
                 };
             };
             /** @description The input is invalid (problem details with `errors[]` naming each field). */
@@ -3275,26 +3286,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        mysql: boolean;
-                        redis: boolean;
-                        /** @enum {string} */
-                        status: "ready" | "unavailable";
-                    };
+                    "application/json": components["schemas"]["GetReadyResponse"];
                 };
             };
-            /** @description Response */
+            /** @description Service unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        mysql: boolean;
-                        redis: boolean;
-                        /** @enum {string} */
-                        status: "ready" | "unavailable";
-                    };
+                    "application/json": components["schemas"]["GetReadyResponse"];
                 };
             };
         };

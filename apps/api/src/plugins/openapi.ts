@@ -313,7 +313,37 @@ export function transformObjectFor(opts: DocumentOptions) {
       for (const m of METHODS) {
         const responses = (item[m] as Json | undefined)?.responses as Record<string, Json> | undefined;
         for (const [status, r] of Object.entries(responses ?? {})) {
-          if (r.description === 'Default Response') r.description = SUCCESS_DESCRIPTIONS[status] ?? 'Response';
+          if (r.description === 'Default Response') r.description = SUCCESS_DESCRIPTIONS[status] ?? PROBLEM_TITLES[Number(status)] ?? 'Response';
+        }
+      }
+    }
+
+    // Inline object bodies (a route's own z.object) become components named after the operation,
+    // so a generated client names every type: createWidget → CreateWidgetBody,
+    // CreateWidgetResponse (201 and 200), CreateWidgetResponse202 for another 2xx.
+    const named = doc.components.schemas;
+    const byText = new Map<string, string>();
+    const nameInline = (media: Record<string, Json> | undefined, name: string) => {
+      const entries = Object.values(media ?? {});
+      const first = entries[0]?.schema as Json | undefined;
+      if (!first || first.$ref || (first.type !== 'object' && !first.anyOf && !first.oneOf && !first.allOf)) return;
+      const text = JSON.stringify(first);
+      if (!entries.every((e) => JSON.stringify(e.schema) === text)) return;
+      let unique = byText.get(text) ?? name;
+      for (let i = 2; named[unique] && JSON.stringify(named[unique]) !== text; i++) unique = `${name}${i}`;
+      named[unique] = first;
+      byText.set(text, unique);
+      for (const e of entries) e.schema = { $ref: `#/components/schemas/${unique}` };
+    };
+    for (const item of Object.values(doc.paths)) {
+      for (const m of METHODS) {
+        const op = item[m] as Json | undefined;
+        if (!op?.operationId) continue;
+        const base = pascal(op.operationId as string);
+        nameInline((op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined, `${base}Body`);
+        for (const [status, r] of Object.entries((op.responses as Record<string, Json> | undefined) ?? {})) {
+          if (!/^2/.test(status) && (r.content as Json | undefined)?.['application/problem+json']) continue;
+          nameInline(r.content as Record<string, Json> | undefined, status === '200' || status === '201' ? `${base}Response` : `${base}Response${status}`);
         }
       }
     }
