@@ -30,10 +30,15 @@ fi
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
+# promtool (checks the api's and the worker's /metrics in their tests) ships in Debian's prometheus package.
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+# xmllint (the Atom feed test checks well-formedness with it) ships in libxml2-utils.
+command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${SKIP_APT:-}" != "1" ]; then
   echo "› apt-get install ${need_apt[*]}"
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   # The Debian nginx package starts a system service on port 80; our tests run their own.
   service nginx stop >/dev/null 2>&1 || true
+  service prometheus stop >/dev/null 2>&1 || true
 fi

@@ -12,7 +12,9 @@ import { contentTypePlugin } from './plugins/content-type';
 import { docsPlugin, openApiPlugin } from './plugins/docs';
 import { infraPlugin } from './plugins/infra';
 import { metricsPlugin, metricsRoute } from './plugins/metrics';
-import { notFoundPlugin, problemPlugin } from './plugins/problem';
+import { inputPlugin } from './plugins/input';
+import { MAX_PATH_SEGMENT } from './plugins/openapi';
+import { clientErrorHandler, frameworkErrors, notFoundPlugin, problemPlugin } from './plugins/problem';
 import { rateLimitPlugin } from './plugins/rate-limit';
 import { teamRoutes } from './teams/routes';
 import { invitationRoutes } from './invitations/routes';
@@ -36,6 +38,8 @@ export interface BuildOptions {
   logger?: boolean | object;
   /** false serves the public status routes without their cache: bench:status's baseline only. */
   publicStatusCache?: boolean;
+  /** Called on the bare instance before any plugin: tests install their contract checker here. */
+  instrument?: (app: FastifyInstance) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -58,8 +62,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Errors before routing and of the HTTP parser: problem+json too, without the URL.
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
+  opts.instrument?.(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', (req, reply, payload, done) => {
@@ -70,6 +79,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // The root holds what every route shares: the problem+json error handler, the pools, metrics
   // (and request timing), the route catalogue, the OpenAPI generator and the ingest state.
   await app.register(problemPlugin);
+  await app.register(inputPlugin);
   await app.register(infraPlugin, { config });
   await app.register(metricsPlugin);
   await app.register(routeCatalogPlugin);

@@ -7,12 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { buildApp } from '../src/app';
 import { signAccessToken } from '../src/auth/tokens';
+import { ContractChecker } from './contract';
 
 export interface TestApp {
   app: FastifyInstance;
   db: TestDatabase['db'];
   database: TestDatabase;
   config: Config;
+  /** Every answer checked against the OpenAPI document (./contract.ts); close() fails on a mismatch. */
+  contract: ContractChecker;
   close(): Promise<void>;
 }
 
@@ -51,17 +54,25 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const database = await createTestDatabase('api');
   const prefix = `sptest:${randomBytes(4).toString('hex')}`;
   const config = loadConfig(testEnv(database, prefix, overrides));
-  const app = await buildApp(config, { logger: false });
+  let built: FastifyInstance | null = null;
+  const contract = new ContractChecker(() => built!);
+  const app = await buildApp(config, { logger: false, instrument: (a) => a.addHook('onSend', contract.hook) });
+  built = app;
   await app.ready();
   return {
     app,
     db: database.db,
     database,
     config,
+    contract,
     async close() {
       await app.close();
       await database.drop();
       await deleteRedisPrefix(config.redisUrl, prefix);
+      contract.report();
+      if (contract.mismatches.length) {
+        throw new Error(`answers that do not match the OpenAPI document:\n${[...new Set(contract.mismatches)].join('\n')}`);
+      }
     },
   };
 }

@@ -4,6 +4,7 @@ import { ingestStreamKey } from '@sentrypulse/shared';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -29,6 +30,13 @@ function sample(text: string, metric: string, labels: Record<string, string> = {
     if (Object.keys(got).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
   }
   return undefined;
+}
+
+/** `promtool check metrics` (Debian's prometheus package; scripts/bootstrap.sh installs it) on an exposition. */
+function promtool(exposition: string): { code: number | null; output: string } {
+  const run = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8', timeout: 20_000 });
+  if (run.error) throw new Error(`promtool is not installed (apt-get install prometheus; see scripts/bootstrap.sh): ${run.error.message}`);
+  return { code: run.status, output: `${run.stdout}${run.stderr}`.trim() };
 }
 
 beforeAll(async () => {
@@ -147,5 +155,13 @@ describe('worker metrics', () => {
     const nope = await fetch(`${base}/nope`);
     expect(nope.status).toBe(404);
     expect(nope.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('passes promtool check metrics with checks, queues and the ingest stream reported', async () => {
+    recordCheck({ type: 'http', up: true, scheduledAt: Date.now() - 100, startedAt: Date.now() });
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toContain('sentrypulse_checks_run_total');
+    expect(text).not.toMatch(/_active_\w+_total/);
+    expect(promtool(text)).toEqual({ code: 0, output: '' });
   });
 });

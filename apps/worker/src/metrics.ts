@@ -1,9 +1,9 @@
 import { lockRetryTotals } from '@sentrypulse/db';
 import type { JobProducer, QueueName } from '@sentrypulse/jobs';
 import type { Redis } from 'ioredis';
-import { metricsFor } from '@sentrypulse/metrics';
+import { collectProcessMetrics, metricsFor } from '@sentrypulse/metrics';
 import { withTimeout } from '@sentrypulse/shared';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 
 /**
  * The worker process's Prometheus registry, served at GET /metrics by ops-server.ts.
@@ -21,7 +21,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
  */
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'sentrypulse_worker_' });
+collectProcessMetrics(registry, 'sentrypulse_worker_');
 
 export const { counter, gauge, histogram } = metricsFor(registry);
 

@@ -31,3 +31,5 @@ export function metricsFor(registry: Registry): MetricFactories {
     histogram: (config) => getOrCreate(config.name, () => new Histogram({ ...config, registers: [registry] })),
   };
 }
+
+export { collectProcessMetrics, MISNAMED_DEFAULT_METRICS } from './process';

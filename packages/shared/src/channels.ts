@@ -40,7 +40,8 @@ export const WebhookUrl = z
     if (url.username || url.password) {
       ctx.addIssue({ code: 'custom', message: 'must not contain credentials (user:password@); use the signing secret to authenticate' });
     }
-  });
+  })
+  .meta({ format: 'uri' });
 
 const Recipients = z
   .union([Email, z.array(Email).min(1, 'must name at least one address').max(20, 'must have at most 20 addresses')])

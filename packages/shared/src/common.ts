@@ -7,7 +7,8 @@ export const IdParam = z.coerce
   .positive('must be a positive integer id')
   .max(2 ** 31 - 1, 'is too large');
 
-export const Id = z.number().int().positive();
+/** Ids are MySQL INT AUTO_INCREMENT keys: the documented range is what the database holds. */
+export const Id = z.number().int().positive().max(2 ** 31 - 1);
 
 export const IsoDateTime = z.string().describe('ISO-8601 UTC timestamp');
 
@@ -16,7 +17,9 @@ export const Email = z
   .trim()
   .max(254, 'must be at most 254 characters')
   .pipe(z.email('must be a valid email address'))
-  .transform((email) => email.toLowerCase());
+  .transform((email) => email.toLowerCase())
+  // The input side of the pipe is a plain string: say in the OpenAPI document what the server checks.
+  .meta({ format: 'email' });
 
 /**
  * Bytes of `s` in UTF-8, as Buffer.byteLength(s, 'utf8') and TextEncoder count them (a lone
@@ -55,8 +58,11 @@ export function paginated<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 }
 
-/** RFC 9457 problem details, as every error leaves the API. */
-export const Problem = z.object({
+/**
+ * RFC 9457 problem details, as every error leaves the API. Open to extension members (RFC 9457
+ * 3.2): a plan limit adds `limit`, `plan` and `max`.
+ */
+export const Problem = z.looseObject({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),

@@ -48,7 +48,7 @@ export const IncidentListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(200).optional(),
   status: z.enum(['open', 'resolved']).optional(),
-  monitor_id: z.coerce.number().int().positive().optional(),
+  monitor_id: IdParam.optional(),
 });
 
 export const IncidentUpdate = z.object({

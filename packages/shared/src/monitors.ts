@@ -64,7 +64,8 @@ export const MonitorUrl = z
     } catch {
       return false;
     }
-  }, 'must be an absolute http:// or https:// URL');
+  }, 'must be an absolute http:// or https:// URL')
+  .meta({ format: 'uri' });
 
 const HOSTNAME = /^(?=.{1,253}$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/;
 export const MonitorHost = z

@@ -45,7 +45,8 @@ export const LogoUrl = z
     } catch {
       return false;
     }
-  }, 'must be an absolute http(s) URL');
+  }, 'must be an absolute http(s) URL')
+  .meta({ format: 'uri' });
 
 const Text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const Title = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');

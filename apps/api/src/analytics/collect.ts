@@ -8,6 +8,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomFillSync } from 'node:crypto';
 import { AppError, BadRequest, Forbidden, ServiceUnavailable } from '../errors';
+import { AcceptedEmpty } from '../plugins/openapi';
 import { deviceClass, flattenProps, InputError, parsePageUrl, parseUserAgent, referrerSource } from './enrich';
 import { visitorId } from './visitor';
 
@@ -75,9 +76,14 @@ export const collectRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { public: true, acceptTextPlain: true, rateLimit: false },
       schema: {
         tags: ['analytics'],
+        operationId: 'collectEvent',
         summary: 'Record a pageview or custom event (tracker.js)',
         security: [],
         body: CollectBody,
+        consumes: ['application/json', 'text/plain'],
+        response: { 202: AcceptedEmpty },
+        // Unknown site, tracking disabled, per-IP/per-site limits, ingest backed up.
+        problems: [403, 404, 429, 503],
       },
     },
     async (req, reply) => {

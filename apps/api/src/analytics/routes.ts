@@ -59,7 +59,8 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'CSV: daily figures, or one property breakdown with ?property=',
         params: SiteStatsParams,
         querystring: ExportQuery,
-        response: { 200: z.string() },
+        produces: ['text/csv'],
+        response: { 200: z.string().describe('CSV (RFC 4180) with a header row') },
       },
     },
     async (req, reply) => {

@@ -1,6 +1,7 @@
 import * as tracker from '@sentrypulse/tracker';
 import type { FastifyInstance } from 'fastify';
 import { ServiceUnavailable } from '../errors';
+import { NotModified } from '../plugins/openapi';
 
 interface TrackerScript {
   body: Buffer;
@@ -30,7 +31,7 @@ export async function trackerRoute(app: FastifyInstance) {
 
   app.get(
     '/tracker.js',
-    { config: { public: true, rateLimit: false }, schema: { tags: ['analytics'], summary: 'The tracking script', hide: false } },
+    { config: { public: true, rateLimit: false }, schema: { tags: ['analytics'], operationId: 'getTrackerScript', summary: 'The tracking script', produces: ['application/javascript'], response: { 304: NotModified } } },
     async (req, reply) => {
       const s = await load();
       reply

@@ -54,7 +54,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { public: true },
       preValidation: limits,
-      schema: { tags: ['auth'], summary: 'Create an account and its personal team', body: RegisterBody, response: { 201: AuthResponse } },
+      schema: { tags: ['auth'], operationId: 'register', problems: [409], summary: 'Create an account and its personal team', body: RegisterBody, response: { 201: AuthResponse } },
     },
     async (req, reply) => {
       const res = await auth.register(contextOf(req), req.body);
@@ -68,7 +68,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { public: true },
       preValidation: limits,
-      schema: { tags: ['auth'], summary: 'Log in with email and password', body: LoginBody, response: { 200: AuthResponse } },
+      schema: { tags: ['auth'], operationId: 'login', problems: [401], summary: 'Log in with email and password', body: LoginBody, response: { 200: AuthResponse } },
     },
     async (req, reply) => {
       const res = await auth.login(contextOf(req), req.body);
@@ -83,6 +83,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { public: true },
       schema: {
         tags: ['auth'],
+        operationId: 'refreshTokens',
+        problems: [401],
         summary: 'Exchange a refresh token for a new pair (rotation; re-use revokes the family)',
         body: RefreshBody.nullish(),
         response: { 200: AuthResponse },
@@ -107,6 +109,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { public: true },
       schema: {
         tags: ['auth'],
+        operationId: 'logout',
+        problems: [401],
         summary: 'Revoke this login (or, with everywhere, every login of the account)',
         body: LogoutBody.nullish(),
         response: { 200: Ok },
@@ -122,7 +126,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/logout-all',
-    { schema: { tags: ['auth'], summary: 'Sign out every session of the current user', response: { 200: Ok } } },
+    { schema: { tags: ['auth'], operationId: 'logoutAll', summary: 'Sign out every session of the current user', response: { 200: Ok } } },
     async (req, reply) => {
       await auth.logoutAll(contextOf(req));
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
@@ -132,13 +136,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/me',
-    { schema: { tags: ['auth'], summary: 'The current user and their teams', response: { 200: MeResponse } } },
+    { schema: { tags: ['auth'], operationId: 'getMe', summary: 'The current user and their teams', response: { 200: MeResponse } } },
     async (req) => auth.me(contextOf(req)),
   );
 
   app.patch(
     '/me',
-    { schema: { tags: ['auth'], summary: 'Update the profile', body: UpdateProfileBody, response: { 200: User } } },
+    { schema: { tags: ['auth'], operationId: 'updateMe', summary: 'Update the profile', body: UpdateProfileBody, response: { 200: User } } },
     async (req) => auth.updateProfile(contextOf(req), req.body.name),
   );
 
@@ -148,6 +152,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       preValidation: limits.slice(0, 1),
       schema: {
         tags: ['auth'],
+        operationId: 'changePassword',
         summary: 'Change the password; signs out every other session',
         body: ChangePasswordBody,
         response: { 200: AuthResponse },

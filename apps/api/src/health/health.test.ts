@@ -55,7 +55,9 @@ describe('HTTP hygiene', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/auth/register', '/api/auth/login', '/api/teams/{teamId}/members']));
     const register = doc.paths['/api/auth/register'].post;
-    expect(register.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['name', 'email', 'password']));
+    // Named components: the body is a $ref to the shared schema's export name.
+    expect(register.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RegisterBody' });
+    expect(doc.components.schemas.RegisterBody.required).toEqual(expect.arrayContaining(['name', 'email', 'password']));
     const ui = await t.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger');

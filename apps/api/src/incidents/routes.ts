@@ -29,7 +29,7 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     base,
-    { config: { permission: 'incidents.read' }, schema: { tags, params: TeamParams, querystring: IncidentListQuery, response: { 200: IncidentList } } },
+    { config: { permission: 'incidents.read' }, schema: { tags, summary: 'Incidents, newest first', params: TeamParams, querystring: IncidentListQuery, response: { 200: IncidentList } } },
     async (req) => service.listIncidents(contextOf(req), { ...req.query, cursor: numericCursor(req.query.cursor) }),
   );
 
@@ -41,31 +41,31 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     `${base}/:incidentId`,
-    { config: { permission: 'incidents.read' }, schema: { tags, params: IncidentParams, response: { 200: Incident } } },
+    { config: { permission: 'incidents.read' }, schema: { tags, summary: 'One incident with its timeline', params: IncidentParams, response: { 200: Incident } } },
     async (req) => service.getIncident(contextOf(req), req.params.incidentId),
   );
 
   app.patch(
     `${base}/:incidentId`,
-    { config: { permission: 'incidents.write' }, schema: { tags, params: IncidentParams, body: UpdateIncidentBody, response: { 200: Incident } } },
+    { config: { permission: 'incidents.write' }, schema: { tags, summary: 'Change an incident (title, severity, status)', params: IncidentParams, body: UpdateIncidentBody, response: { 200: Incident } } },
     async (req) => service.updateIncident(contextOf(req), req.params.incidentId, req.body),
   );
 
   app.post(
     `${base}/:incidentId/updates`,
-    { config: { permission: 'incidents.respond' }, schema: { tags, summary: 'Post a timeline update', params: IncidentParams, body: IncidentUpdateBody, response: { 201: Incident } } },
+    { config: { permission: 'incidents.respond' }, schema: { tags, summary: 'Post a timeline update', problems: [409], params: IncidentParams, body: IncidentUpdateBody, response: { 201: Incident } } },
     async (req, reply) => reply.code(201).send(await service.postUpdate(contextOf(req), req.params.incidentId, req.body.status, req.body.message)),
   );
 
   app.post(
     `${base}/:incidentId/acknowledge`,
-    { config: { permission: 'incidents.respond' }, schema: { tags, params: IncidentParams, response: { 200: Incident } } },
+    { config: { permission: 'incidents.respond' }, schema: { tags, summary: 'Acknowledge (stops escalation)', problems: [409], params: IncidentParams, response: { 200: Incident } } },
     async (req) => service.acknowledge(contextOf(req), req.params.incidentId),
   );
 
   app.put(
     `${base}/:incidentId/postmortem`,
-    { config: { permission: 'incidents.write' }, schema: { tags, params: IncidentParams, body: PostmortemBody, response: { 200: Incident } } },
+    { config: { permission: 'incidents.write' }, schema: { tags, summary: 'Write or replace the postmortem', problems: [409], params: IncidentParams, body: PostmortemBody, response: { 200: Incident } } },
     async (req) => service.setPostmortem(contextOf(req), req.params.incidentId, req.body.postmortem),
   );
 

@@ -34,6 +34,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Invite by email; the response carries the accept link (shown once)',
+        problems: [409],
         params: TeamParams,
         body: CreateInvitationBody,
         response: { 201: CreatedInvitation },
@@ -54,7 +55,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/invitations/:token',
-    { config: { public: true }, schema: { tags, summary: 'What an invitation link is for', params: InvitationTokenParams, response: { 200: InvitationPreview } } },
+    { config: { public: true }, schema: { tags, summary: 'What an invitation link is for', problems: [410], params: InvitationTokenParams, response: { 200: InvitationPreview } } },
     async (req) => invitations.previewInvitation(contextOf(req), req.params.token),
   );
 
@@ -64,6 +65,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Accept an invitation as the invited account',
+        problems: [403, 409, 410],
         params: InvitationTokenParams,
         body: z.strictObject({}).nullish(),
         response: { 200: z.object({ team_id: z.number() }) },

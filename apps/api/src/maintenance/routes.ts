@@ -13,7 +13,7 @@ export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
   const base = '/teams/:teamId/maintenance';
   app.get(
     base,
-    { config: { permission: 'monitors.read' }, schema: { tags, params: TeamParams, querystring: MaintenanceListQuery, response: { 200: MaintenanceList } } },
+    { config: { permission: 'monitors.read' }, schema: { tags, summary: 'Maintenance windows', params: TeamParams, querystring: MaintenanceListQuery, response: { 200: MaintenanceList } } },
     async (req) => service.listMaintenance(contextOf(req), { ...req.query, cursor: numericCursor(req.query.cursor) }),
   );
   app.post(
@@ -23,12 +23,12 @@ export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     `${base}/:maintenanceId`,
-    { config: { permission: 'monitors.read' }, schema: { tags, params: MaintenanceParams, response: { 200: Maintenance } } },
+    { config: { permission: 'monitors.read' }, schema: { tags, summary: 'One maintenance window', params: MaintenanceParams, response: { 200: Maintenance } } },
     async (req) => service.getMaintenance(contextOf(req), req.params.maintenanceId),
   );
   app.delete(
     `${base}/:maintenanceId`,
-    { config: { permission: 'monitors.write' }, schema: { tags, params: MaintenanceParams } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Delete a maintenance window', params: MaintenanceParams } },
     async (req, reply) => {
       await service.deleteMaintenance(contextOf(req), req.params.maintenanceId);
       return reply.code(204).send();

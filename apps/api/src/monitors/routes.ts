@@ -58,7 +58,7 @@ export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     `${base}/:monitorId`,
-    { config: { permission: 'monitors.read' }, schema: { tags, params: MonitorParams, response: { 200: Monitor } } },
+    { config: { permission: 'monitors.read' }, schema: { tags, summary: 'One monitor', params: MonitorParams, response: { 200: Monitor } } },
     async (req) => service.getMonitor(contextOf(req), req.params.monitorId),
   );
 
@@ -70,7 +70,7 @@ export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     `${base}/:monitorId`,
-    { config: { permission: 'monitors.write' }, schema: { tags, params: MonitorParams } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Delete a monitor and its history', params: MonitorParams } },
     async (req, reply) => {
       await service.deleteMonitor(contextOf(req), req.params.monitorId);
       return reply.code(204).send();
@@ -79,19 +79,19 @@ export const monitorRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     `${base}/:monitorId/pause`,
-    { config: { permission: 'monitors.write' }, schema: { tags, params: MonitorParams, response: { 200: Monitor } } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Pause checks', params: MonitorParams, response: { 200: Monitor } } },
     async (req) => service.setPaused(contextOf(req), req.params.monitorId, true),
   );
 
   app.post(
     `${base}/:monitorId/resume`,
-    { config: { permission: 'monitors.write' }, schema: { tags, params: MonitorParams, response: { 200: Monitor } } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Resume checks', params: MonitorParams, response: { 200: Monitor } } },
     async (req) => service.setPaused(contextOf(req), req.params.monitorId, false),
   );
 
   app.post(
     `${base}/:monitorId/check-now`,
-    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Queue an immediate check', params: MonitorParams, response: { 202: CheckNowResult } } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Queue an immediate check', problems: [409], params: MonitorParams, response: { 202: CheckNowResult } } },
     async (req, reply) => reply.code(202).send(await service.checkNow(contextOf(req), req.params.monitorId)),
   );
 

@@ -2,12 +2,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { transform, transformObjectFor } from './openapi';
 
 /**
- * OpenAPI 3 generated from the same zod schemas the routes validate with. The generator
+ * OpenAPI 3.1 generated from the same zod schemas the routes validate with. The generator
  * (its onRoute hook) is registered at the root before any route, so it also documents the
- * collect endpoint, which has a context of its own (ADR 0035); the UI is `docsPlugin`.
+ * collect endpoint, which has a context of its own (ADR 0035); the UI is `docsPlugin`. What
+ * each operation gets from its route's options (operationId, tags, problem responses,
+ * `security: []`, components) is in ./openapi.ts (ADR 0140).
  */
 export const openApiPlugin = fp(async (app: FastifyInstance) => {
   await app.register(swagger, {
@@ -16,12 +18,17 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
       info: {
         title: 'SentryPulse API',
         version: '0.1.0',
-        description: 'Uptime monitoring, incidents, alerts, status pages and privacy-first analytics.',
+        description:
+          'Uptime monitoring, incidents, alerts, status pages and privacy-first analytics. Errors are RFC 9457 ' +
+          'problem details (`application/problem+json`). Authenticate with `Authorization: Bearer <access token>` ' +
+          '(POST /api/auth/login); operations with `security: []` are public.',
+        license: { name: 'Proprietary', url: 'https://sentrypulse.dev/terms' },
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform,
+    transformObject: transformObjectFor({ serverUrl: app.config.apiPublicUrl }),
   });
 });
 

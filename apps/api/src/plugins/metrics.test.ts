@@ -1,4 +1,5 @@
 import { transactionWithRetry } from '@sentrypulse/db';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers';
 
@@ -7,6 +8,13 @@ beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(() => t.close());
+
+/** `promtool check metrics` (Debian's prometheus package; scripts/bootstrap.sh installs it) on an exposition. */
+function promtool(exposition: string): { code: number | null; output: string } {
+  const run = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8', timeout: 20_000 });
+  if (run.error) throw new Error(`promtool is not installed (apt-get install prometheus; see scripts/bootstrap.sh): ${run.error.message}`);
+  return { code: run.status, output: `${run.stdout}${run.stderr}`.trim() };
+}
 
 function sampleValue(text: string, metric: string, labels: Record<string, string>): number | undefined {
   for (const line of text.split('\n')) {
@@ -82,5 +90,14 @@ describe('Prometheus metrics on the api', () => {
     expect(doc.statusCode).toBe(200);
     expect(Object.keys(doc.json().paths)).toContain('/api/health');
     expect(Object.keys(doc.json().paths)).not.toContain('/metrics');
+  });
+
+  it('passes promtool check metrics: no gauge named like a counter, help on every series', async () => {
+    await t.app.inject({ method: 'GET', url: '/api/health' });
+    await t.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.body).toMatch(/^sentrypulse_api_nodejs_active_handles\{/m); // the by-type gauge stays
+    expect(res.body).not.toMatch(/_active_\w+_total/);
+    expect(promtool(res.body)).toEqual({ code: 0, output: '' });
   });
 });

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { lockRetryTotals, onLockRetry } from '@sentrypulse/db';
-import { metricsFor, type MetricFactories } from '@sentrypulse/metrics';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectProcessMetrics, metricsFor, type MetricFactories } from '@sentrypulse/metrics';
+import { Registry } from 'prom-client';
 
 /**
  * Prometheus metrics of one API instance. Feature plugins add their own through
@@ -32,7 +32,7 @@ export function createApiMetrics(): ApiMetrics {
   // One registry per app instance (not prom-client's global one): tests build many apps in one
   // process, and each must count only its own requests.
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'sentrypulse_api_' });
+  collectProcessMetrics(registry, 'sentrypulse_api_');
   return { registry, ...metricsFor(registry) };
 }
 

@@ -1,7 +1,9 @@
 import type { PublicIncident } from '@sentrypulse/shared';
+import { parseFeed } from '@rowanmanning/feed-parser';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { renderBadge, statusBadge, uptimeBadge } from './badge';
-import { buildAtomFeed } from './feed';
+import { buildAtomFeed, feedTitle } from './feed';
 import { renderSafeMarkdown } from './markdown';
 
 describe('badges', () => {
@@ -104,5 +106,52 @@ describe('buildAtomFeed', () => {
     // Only the tags we wrote are present: every '<' starts a known Atom element.
     const tags = [...xml.matchAll(/<\/?([a-z?]+)/g)].map((m) => m[1]);
     expect(new Set(tags)).toEqual(new Set(['?xml', 'feed', 'id', 'title', 'updated', 'link', 'generator', 'entry', 'published', 'author', 'name', 'content']));
+  });
+
+  // Read by tools nobody here wrote: xmllint (libxml2-utils, in scripts/bootstrap.sh) for
+  // well-formedness, and @rowanmanning/feed-parser as a reader would.
+  function xmllint(xml: string) {
+    const run = spawnSync('xmllint', ['--noout', '-'], { input: xml, encoding: 'utf8', timeout: 10_000 });
+    if (run.error) throw new Error(`xmllint is not installed (apt-get install libxml2-utils): ${run.error.message}`);
+    return { code: run.status, errors: run.stderr };
+  }
+
+  it('does not double "status" in the title, and keeps an author when there are no entries (RFC 4287 4.1.1)', () => {
+    expect(feedTitle('Acme')).toBe('Acme status');
+    expect(feedTitle('Acme Status')).toBe('Acme Status');
+    expect(feedTitle('Statuspage of Acme')).toBe('Statuspage of Acme status');
+    for (const title of ['Acme', 'Acme status']) {
+      const xml = buildAtomFeed({ ...base, title, incidents: [] });
+      expect(xmllint(xml)).toEqual({ code: 0, errors: '' });
+      const feed = parseFeed(xml);
+      expect(feed.meta.type).toBe('atom');
+      expect(feed.title).toBe('Acme status');
+      expect(feed.authors.map((a) => a.name)).toEqual([title]);
+      expect(feed.items).toEqual([]);
+      expect(feed.url).toBe(base.pageUrl);
+      expect(feed.self).toBe(base.feedUrl);
+    }
+  });
+
+  it('parses as a feed reader sees it: entries with ids, links, dates, authors and HTML content', () => {
+    const xml = buildAtomFeed({
+      ...base,
+      title: 'A & B <c>',
+      incidents: [
+        incident({ id: 7, title: 'API <down> & "slow"', status: 'resolved', updates: [{ status: 'resolved', message: 'ok', message_html: renderSafeMarkdown('Back **up**'), created_at: '2026-11-28T11:00:00.000Z' }] }),
+        incident({ id: 8, title: 'Queue', status: 'investigating', resolved_at: null, components: ['Jobs'] }),
+      ],
+    });
+    expect(xmllint(xml)).toEqual({ code: 0, errors: '' });
+    const feed = parseFeed(xml);
+    expect(feed.title).toBe('A & B <c> status');
+    expect(feed.items.map((i) => i.id)).toEqual(expect.arrayContaining([`${base.pageUrl}#incident-7`, `${base.pageUrl}#incident-8`]));
+    const seven = feed.items.find((i) => i.id === `${base.pageUrl}#incident-7`)!;
+    expect(seven.title).toBe('[Resolved] API <down> & "slow"');
+    expect(seven.url).toBe(`${base.pageUrl}#incident-7`);
+    expect(seven.updated?.toISOString()).toBe('2026-11-28T11:00:00.000Z');
+    expect(seven.authors.map((a) => a.name)).toEqual(['A & B <c>']);
+    expect(seven.content).toContain('<strong>up</strong>');
+    expect(feed.items.find((i) => i.id?.endsWith('-8'))!.content).toContain('Affected: Jobs');
   });
 });

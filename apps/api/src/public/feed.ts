@@ -24,6 +24,11 @@ function lastChange(i: PublicIncident): string {
   return times.at(-1)!;
 }
 
+/** "Acme" → "Acme status"; a page already titled "Acme Status" keeps its title (no "status status"). */
+export function feedTitle(pageTitle: string): string {
+  return /\bstatus\b/i.test(pageTitle) ? pageTitle : `${pageTitle} status`;
+}
+
 /**
  * An Atom 1.0 feed (RFC 4287) with one entry per incident; the entry's content is the update
  * timeline, newest first, as escaped HTML (the messages are already sanitised Markdown output).
@@ -37,8 +42,10 @@ export function buildAtomFeed(input: FeedInput): string {
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom">',
     `<id>${x(input.pageUrl)}</id>`,
-    `<title>${x(`${input.title} status`)}</title>`,
+    `<title>${x(feedTitle(input.title))}</title>`,
     `<updated>${x(updated)}</updated>`,
+    // RFC 4287 4.1.1: a feed has an author unless every entry has one, so also when it has none.
+    `<author><name>${x(input.title)}</name></author>`,
     `<link rel="alternate" type="text/html" href="${x(input.pageUrl)}"/>`,
     `<link rel="self" type="application/atom+xml" href="${x(input.feedUrl)}"/>`,
     '<generator>SentryPulse</generator>',

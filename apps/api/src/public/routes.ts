@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { contextOf, type ServiceContext } from '../context';
 import { BadRequest, NotFound } from '../errors';
 import { PublicCache, type Loader, type Representation } from './cache';
+import { NotModified } from '../plugins/openapi';
 import * as service from './service';
 
 const tags = ['public status pages'];
@@ -69,7 +70,7 @@ export const publicStatusRoutes: FastifyPluginAsyncZod<{ cache?: boolean }> = as
     '/public/status-pages/:slug',
     {
       config,
-      schema: { tags, summary: 'The public status page', security: [], params: PublicSlugParams, response: { 200: PublicStatusPage } },
+      schema: { tags, summary: 'The public status page', security: [], params: PublicSlugParams, response: { 200: PublicStatusPage, 304: NotModified } },
     },
     async (req, reply) => {
       const slug = validSlug(req.params.slug);
@@ -94,7 +95,7 @@ export const publicStatusRoutes: FastifyPluginAsyncZod<{ cache?: boolean }> = as
         security: [],
         params: PublicSlugParams,
         querystring: PublicHistoryQuery,
-        response: { 200: PublicIncidentHistory },
+        response: { 200: PublicIncidentHistory, 304: NotModified },
       },
     },
     async (req, reply) => {
@@ -119,7 +120,7 @@ export const publicStatusRoutes: FastifyPluginAsyncZod<{ cache?: boolean }> = as
 
   app.get(
     '/public/status-pages/:slug/feed.atom',
-    { config, schema: { tags, summary: 'Atom feed of incidents and their updates', security: [], params: PublicSlugParams } },
+    { config, schema: { tags, summary: 'Atom feed of incidents and their updates', security: [], params: PublicSlugParams, produces: ['application/atom+xml'], response: { 304: NotModified } } },
     async (req, reply) => {
       const slug = validSlug(req.params.slug);
       const ctx = contextOf(req);
@@ -136,7 +137,7 @@ export const publicStatusRoutes: FastifyPluginAsyncZod<{ cache?: boolean }> = as
     '/public/status-pages/:slug/badge.svg',
     {
       config,
-      schema: { tags, summary: 'SVG badge: overall status, or 90-day uptime with ?metric=uptime', security: [], params: PublicSlugParams, querystring: PublicBadgeQuery },
+      schema: { tags, summary: 'SVG badge: overall status, or 90-day uptime with ?metric=uptime', security: [], params: PublicSlugParams, querystring: PublicBadgeQuery, produces: ['image/svg+xml'], response: { 304: NotModified } },
     },
     async (req, reply) => {
       const slug = validSlug(req.params.slug);

@@ -30,14 +30,14 @@ export const statusPageRoutes: FastifyPluginAsyncZod = async (app) => {
     '/teams/:teamId/status-pages',
     {
       config: { permission: 'status_pages.write' },
-      schema: { tags, summary: 'Create a status page', params: TeamParams, body: CreateStatusPageBody, response: { 201: StatusPage } },
+      schema: { tags, summary: 'Create a status page', problems: [409], params: TeamParams, body: CreateStatusPageBody, response: { 201: StatusPage } },
     },
     async (req, reply) => reply.code(201).send(await service.createStatusPage(contextOf(req), req.body)),
   );
 
   app.get(
     '/teams/:teamId/status-pages/:statusPageId',
-    { config: { permission: 'status_pages.read' }, schema: { tags, params: StatusPageParams, response: { 200: StatusPage } } },
+    { config: { permission: 'status_pages.read' }, schema: { tags, summary: 'One status page', params: StatusPageParams, response: { 200: StatusPage } } },
     async (req) => service.getStatusPage(contextOf(req), req.params.statusPageId),
   );
 
@@ -48,6 +48,7 @@ export const statusPageRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Change a status page; `components`, when given, replaces the list',
+        problems: [409],
         params: StatusPageParams,
         body: UpdateStatusPageBody,
         response: { 200: StatusPage },

@@ -33,7 +33,7 @@ export const teamRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/teams/:teamId',
-    { config: { permission: 'team.read' }, schema: { tags, params: TeamParams, response: { 200: Team } } },
+    { config: { permission: 'team.read' }, schema: { tags, summary: 'One team', params: TeamParams, response: { 200: Team } } },
     async (req) => teams.getTeam(contextOf(req)),
   );
 
@@ -54,7 +54,7 @@ export const teamRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put(
     '/teams/:teamId/plan',
-    { config: { permission: 'team.plan' }, schema: { tags, summary: 'Change plan', params: TeamParams, body: ChangePlanBody, response: { 200: Team } } },
+    { config: { permission: 'team.plan' }, schema: { tags, operationId: 'setTeamPlan', summary: 'Change plan', params: TeamParams, body: ChangePlanBody, response: { 200: Team } } },
     async (req) => teams.changePlan(contextOf(req), req.body.plan),
   );
 
@@ -62,14 +62,14 @@ export const teamRoutes: FastifyPluginAsyncZod = async (app) => {
     '/teams/:teamId/transfer',
     {
       config: { permission: 'team.transfer' },
-      schema: { tags, summary: 'Transfer ownership to another member', params: TeamParams, body: TransferOwnershipBody, response: { 200: Team } },
+      schema: { tags, operationId: 'transferTeamOwnership', problems: [409], summary: 'Transfer ownership to another member', params: TeamParams, body: TransferOwnershipBody, response: { 200: Team } },
     },
     async (req) => teams.transferOwnership(contextOf(req), req.body.user_id),
   );
 
   app.post(
     '/teams/:teamId/leave',
-    { config: { permission: 'team.read' }, schema: { tags, summary: 'Leave the team', params: TeamParams, response: { 200: Ok } } },
+    { config: { permission: 'team.read' }, schema: { tags, operationId: 'leaveTeam', problems: [409], summary: 'Leave the team', params: TeamParams, response: { 200: Ok } } },
     async (req) => {
       await teams.leaveTeam(contextOf(req));
       return { ok: true as const };
@@ -78,7 +78,7 @@ export const teamRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/teams/:teamId/members',
-    { config: { permission: 'members.read' }, schema: { tags, params: TeamParams, querystring: PaginationQuery, response: { 200: MemberList } } },
+    { config: { permission: 'members.read' }, schema: { tags, summary: 'Members of the team', params: TeamParams, querystring: PaginationQuery, response: { 200: MemberList } } },
     async (req) => teams.listMembers(contextOf(req), req.query.limit, numericCursor(req.query.cursor)),
   );
 

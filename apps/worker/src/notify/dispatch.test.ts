@@ -168,7 +168,7 @@ describe('alert dispatch', () => {
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual(['oncall@example.test', 'lead@example.test']);
     expect(mail.text).toContain(`https://status.example.test/t/${teamId}/monitors/${monitorId}`);
     expect(mail.html).toContain(`href="https://status.example.test/t/${teamId}/monitors/${monitorId}"`);
-    expect(mail.messageId).toBe(`<${rows[4]!.idempotency_key}@sentrypulse>`);
+    expect(mail.messageId).toBe(`<${rows[4]!.idempotency_key}@example.test>`); // the MAIL_FROM domain
   });
 
   it('sends nothing twice when the same event is replayed (fan-out job re-run, event enqueued again)', async () => {

@@ -112,7 +112,9 @@ interface Parts {
 function parts(input: AlertInput, publicUrl: string): Parts {
   const { monitor: m, incident: inc } = input;
   const base = `${publicUrl}/t/${input.teamId}`;
-  const link = m ? `${base}/monitors/${m.id}` : inc ? `${base}/incidents/${inc.id}` : `${base}/settings`;
+  // The page that shows the thing: the monitor, the incident, or for a test message the channels
+  // page, whose delivery log lists it (not settings, which shows neither).
+  const link = m ? `${base}/monitors/${m.id}` : inc ? `${base}/incidents/${inc.id}` : `${base}/channels`;
   const what = m ? targetOf(m) : inc?.title ?? 'SentryPulse';
   const reason = input.statusCode !== null ? String(input.statusCode) : m?.last_error ? clip(m.last_error, 80) : null;
   const lines: Array<[string, string]> = [];

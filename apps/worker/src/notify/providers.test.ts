@@ -2,13 +2,13 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAlertContent, type AlertInput } from './message';
-import { emailProvider } from './providers/email';
+import { emailProvider, messageIdFor } from './providers/email';
 import { telegramProvider } from './providers/telegram';
 import type { ChannelForDelivery, ProviderSettings } from './providers/types';
 import { webhookProvider } from './providers/webhook';
 import { whatsappProvider } from './providers/whatsapp';
 import { newWebhookSecret } from '../../test/notify-support';
-import { startWebhookReceiver, type WebhookReceiver } from './testing';
+import { startSmtp, startWebhookReceiver, type WebhookReceiver } from './testing';
 
 /** Provider modules on their own, against real local peers: the edges the dispatcher relies on. */
 const secret = newWebhookSecret();
@@ -116,5 +116,27 @@ describe('other providers', () => {
     await p.close?.();
     expect(down.kind).toBe('retryable');
     expect(JSON.stringify(down)).not.toContain('s3cretpass');
+  });
+
+  it('email: Message-ID on the MAIL_FROM domain, and the test message links to the channels page and its delivery log', async () => {
+    expect(messageIdFor('msg_2Xb', 'SentryPulse <alerts@Mail.Acme.test>')).toBe('<msg_2Xb@mail.acme.test>');
+    expect(messageIdFor('msg_2Xb', 'ops@status.example.org')).toBe('<msg_2Xb@status.example.org>');
+    expect(messageIdFor('a b<c>', 'no address at all')).toBe('<a-b-c-@localhost>');
+    const smtp = await startSmtp();
+    const p = emailProvider(settings({ smtpUrl: smtp.url, mailFrom: 'SentryPulse <alerts@mail.acme.test>' }));
+    try {
+      const out = await p.send({ channel: channel('email', { to: ['oncall@example.com'] }, {}), content, idempotencyKey: 'msg_42' });
+      expect(out.kind).toBe('delivered');
+      const mail = smtp.mails[0]!;
+      expect(mail.messageId).toBe('<msg_42@mail.acme.test>');
+      expect(mail.from?.value[0]?.address).toBe('alerts@mail.acme.test');
+      expect(content.link).toBe('http://localhost:3000/t/1/channels');
+      expect(mail.text).toContain('Open in SentryPulse: http://localhost:3000/t/1/channels');
+      expect(mail.html).toContain('href="http://localhost:3000/t/1/channels"');
+      expect(`${mail.text}${mail.html}`).not.toContain('/settings');
+    } finally {
+      await p.close?.();
+      await smtp.close();
+    }
   });
 });

@@ -3,7 +3,9 @@ import { safeError, type Delivery, type DeliveryOutcome, type Provider, type Pro
 
 /**
  * Email over SMTP_URL with nodemailer: HTML and plain-text parts, the lock-screen subject, and a
- * Message-ID derived from the alert's idempotency key (mail clients thread/dedupe on it). SMTP 5xx
+ * Message-ID derived from the alert's idempotency key (mail clients thread/dedupe on it) on the
+ * MAIL_FROM domain (RFC 5322 3.6.4: the right side names the sending domain; spam filters score a
+ * Message-ID whose domain matches nothing the mail came from). SMTP 5xx
  * answers are permanent, 4xx and connection failures are retried. The SMTP server is the operator's
  * own (configuration, not user input), so it is not behind the SSRF guard.
  */
@@ -24,7 +26,7 @@ export function emailProvider(settings: ProviderSettings): Provider {
           subject: content.subject,
           text: content.text,
           html: content.html,
-          messageId: `<${idempotencyKey}@sentrypulse>`,
+          messageId: messageIdFor(idempotencyKey, settings.mailFrom),
           headers: { 'X-SentryPulse-Alert': idempotencyKey, 'Auto-Submitted': 'auto-generated' },
         });
         const code = Number(/^(\d{3})/.exec(String(info.response ?? ''))?.[1] ?? 250);
@@ -43,6 +45,13 @@ export function emailProvider(settings: ProviderSettings): Provider {
       transport?.close();
     },
   };
+}
+
+/** `<key@domain>` with the domain of MAIL_FROM ("SentryPulse <alerts@example.com>" or a bare address). */
+export function messageIdFor(idempotencyKey: string, mailFrom: string): string {
+  const address = /<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom;
+  const domain = /@([A-Za-z0-9.-]+)\s*$/.exec(address.trim())?.[1]?.toLowerCase();
+  return `<${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '-')}@${domain || 'localhost'}>`;
 }
 
 function passwordOf(url: string): string[] {
