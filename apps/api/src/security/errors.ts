@@ -16,3 +16,10 @@ export class MfaSetupRequired extends AppError {
     });
   }
 }
+
+/** What an unverified account cannot do yet (accept invitations; README "Account security"). */
+export class EmailNotVerified extends AppError {
+  constructor(what: string) {
+    super(403, 'email-not-verified', 'Email address not verified', `Verify your email address before you ${what}: use the link we sent, or send a new one from Account → Security.`);
+  }
+}
