@@ -6,6 +6,7 @@ import { useSWRConfig } from 'swr';
 import { InvitationsCard } from '@/components/team/invitations';
 import { MembersCard } from '@/components/team/members';
 import { PlanCard } from '@/components/team/plan';
+import { TeamSecurityCard } from '@/components/security/team-security-card';
 import { Button } from '@/components/ui/button';
 import { Card, PageHeader } from '@/components/ui/card';
 import { SkeletonRows } from '@/components/ui/states';
@@ -65,6 +66,7 @@ export default function TeamSettingsPage() {
         <MembersCard team={team} />
         <InvitationsCard team={team} />
         <PlanCard team={team} usage={{ members: members.data?.items.length }} />
+        <TeamSecurityCard team={team} />
         <Card title="Leave or delete">
           <FormError message={dangerError} />
           <div className="flex flex-wrap gap-3">
