@@ -55,7 +55,8 @@ describe('account security in a real browser', () => {
     await page.getByRole('button', { name: 'Set new password' }).click();
     await page.getByText('Your password was changed and every session was signed out.').waitFor();
     await waitForMail(stack, email, /Your SentryPulse password was changed/);
-    // The link is single-use.
+    // The link is single-use (a fresh load: same-URL navigation would keep the page).
+    await page.goto('/login');
     await page.goto(linkIn(resetMail));
     await page.getByLabel('New password', { exact: true }).fill('yet another password');
     await page.getByLabel('Repeat the new password').fill('yet another password');

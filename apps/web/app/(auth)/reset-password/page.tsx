@@ -53,11 +53,17 @@ export default function ResetPasswordPage() {
             type="password"
             autoComplete="new-password"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              form.clearError('password');
+            }}
             error={form.errors.password}
             hint="At least 8 characters. Every session is signed out."
           />
-          <TextField label="Repeat the new password" name="repeat" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} error={form.errors.repeat} />
+          <TextField label="Repeat the new password" name="repeat" type="password" autoComplete="new-password" value={repeat} onChange={(e) => {
+              setRepeat(e.target.value);
+              form.clearError('repeat');
+            }} error={form.errors.repeat} />
           <FormError message={form.formError} />
           <Button type="submit" busy={form.submitting} className="w-full">
             Set new password
