@@ -93,3 +93,30 @@ export type TeamSecurityBody = z.infer<typeof TeamSecurityBody>;
 
 /** The problem type a team route answers when the team requires 2FA and the caller has none. */
 export const MFA_SETUP_REQUIRED = 'mfa-setup-required';
+
+/** Single sign-on with OpenID Connect, per team (owners configure it). */
+export const TeamSsoBody = z.strictObject({
+  issuer: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of the OpenID provider (its issuer)' }).max(512),
+  client_id: z.string().trim().min(1, 'must not be empty').max(255),
+  /** Omit to keep the stored secret; null for a public client. */
+  client_secret: z.string().min(1).max(1024).nullable().optional(),
+  default_role: z.enum(['admin', 'member']).default('member'),
+  sso_required: z.boolean().default(false),
+  enabled: z.boolean().default(true),
+});
+export type TeamSsoBody = z.infer<typeof TeamSsoBody>;
+
+export const TeamSso = z.object({
+  issuer: z.string(),
+  client_id: z.string(),
+  client_secret_set: z.boolean().describe('the secret itself is never returned'),
+  default_role: z.enum(['admin', 'member']),
+  sso_required: z.boolean(),
+  enabled: z.boolean(),
+  redirect_uri: z.string().describe('register this at the provider'),
+  login_url: z.string().describe("the team's sign-in link to hand to members"),
+});
+export type TeamSso = z.infer<typeof TeamSso>;
+
+/** The problem type of a password login refused because a team of the account requires SSO. */
+export const SSO_REQUIRED = 'sso-required';

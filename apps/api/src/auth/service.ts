@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from './passwords';
 import * as q from './queries';
 import { rotateRefreshToken } from './refresh-tokens';
 import type { ClientInfo } from '../security/client';
+import { assertPasswordLoginAllowed } from '../sso/service';
 import { logEvent, mfaChallenge, notifyPasswordChanged, sendVerification, startSession, touchSession } from '../security/service';
 import { ACCESS_TOKEN_TTL_SECONDS, hashToken, signAccessToken } from './tokens';
 
@@ -65,6 +66,7 @@ export async function login(ctx: ServiceContext, input: LoginBody, client: Clien
     await logEvent(ctx, user?.id ?? null, 'login.failed', client);
     throw new Unauthorized('Email or password is wrong.');
   }
+  await assertPasswordLoginAllowed(ctx, user.id);
   if (user.totp_enabled_at) return mfaChallenge(ctx, user.id);
   return issueSession(ctx, user.id, client);
 }

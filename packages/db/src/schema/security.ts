@@ -57,7 +57,29 @@ export interface SecurityEventsTable {
   created_at: CreatedAt;
 }
 
+export interface TeamSsoTable {
+  team_id: number;
+  issuer: string;
+  client_id: string;
+  client_secret_enc: string | null;
+  default_role: ColumnType<'admin' | 'member', 'admin' | 'member' | undefined, 'admin' | 'member'>;
+  sso_required: ColumnType<boolean, boolean | undefined, boolean>;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface SsoIdentitiesTable {
+  id: Generated<number>;
+  user_id: number;
+  issuer: string;
+  subject: string;
+  created_at: CreatedAt;
+}
+
 export interface SecurityTables {
+  team_sso: TeamSsoTable;
+  sso_identities: SsoIdentitiesTable;
   account_tokens: AccountTokensTable;
   recovery_codes: RecoveryCodesTable;
   sessions: SessionsTable;
