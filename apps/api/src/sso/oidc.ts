@@ -134,3 +134,20 @@ export async function finishAuthorization(
 export function isOidcError(err: unknown): boolean {
   return err instanceof client.ResponseBodyError || err instanceof client.AuthorizationResponseError || err instanceof client.ClientError || err instanceof client.WWWAuthenticateChallengeError;
 }
+
+/** The errors openid-client wraps (the SSRF refusal inside a fetch, the precise failed check). */
+function causes(err: unknown): Error[] {
+  const out: Error[] = [];
+  for (let e: unknown = err; e instanceof Error && out.length < 5; e = (e as { cause?: unknown }).cause) out.push(e);
+  return out;
+}
+
+export function refusedCause(err: unknown): OutboundRefused | null {
+  return (causes(err).find((e) => e instanceof OutboundRefused) as OutboundRefused | undefined) ?? null;
+}
+
+/** The most specific message in the chain ("unexpected JWT "aud" (audience) claim value"). */
+export function describeOidcError(err: unknown): string {
+  const chain = causes(err);
+  return (chain.at(-1)?.message ?? String(err)).slice(0, 200);
+}

@@ -11,7 +11,7 @@ import { markEmailVerified } from '../security/queries';
 import { logEvent } from '../security/service';
 import { assertWithinLimit } from '../teams/limits';
 import { countMembers, findMember, insertMember } from '../teams/queries';
-import { discover, finishAuthorization, isOidcError, OutboundRefused, startAuthorization } from './oidc';
+import { describeOidcError, discover, finishAuthorization, isOidcError, refusedCause, startAuthorization } from './oidc';
 import * as q from './queries';
 
 /** Pending sign-ins (state → nonce, PKCE verifier, team) live in Redis for 10 minutes, used once. */
@@ -53,9 +53,9 @@ async function discoverOrExplain(ctx: ServiceContext, issuer: string, clientId: 
   try {
     return await discover({ issuer, clientId, clientSecret, allowPrivate: ctx.config.outboundAllowPrivate });
   } catch (err) {
-    if (err instanceof OutboundRefused) throw new BadRequest(`The issuer cannot be used: ${err.message}.`);
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    throw new BadRequest(`Discovery at ${issuer}/.well-known/openid-configuration failed${cause ? ` (${cause})` : ''}: ${(err as Error).message.slice(0, 200)}`);
+    const refused = refusedCause(err);
+    if (refused) throw new BadRequest(`The issuer cannot be used: ${refused.message}.`);
+    throw new BadRequest(`Discovery at ${issuer}/.well-known/openid-configuration failed: ${describeOidcError(err)}`);
   }
 }
 
@@ -126,9 +126,10 @@ export async function finishSso(ctx: ServiceContext, callbackUrl: URL, client: C
   try {
     identity = await finishAuthorization(config, callbackUrl, { state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
   } catch (err) {
-    if (isOidcError(err) || err instanceof OutboundRefused) {
-      await logEvent(ctx, null, 'sso.failed', client, `team ${pending.teamId}: ${(err as Error).message.slice(0, 120)}`);
-      throw new AppError(401, 'sso-failed', 'Single sign-on failed', `The provider's answer did not check out: ${(err as Error).message.slice(0, 200)}`);
+    if (isOidcError(err) || refusedCause(err)) {
+      const why = describeOidcError(err);
+      await logEvent(ctx, null, 'sso.failed', client, `team ${pending.teamId}: ${why.slice(0, 120)}`);
+      throw new AppError(401, 'sso-failed', 'Single sign-on failed', `The provider's answer did not check out: ${why}`);
     }
     throw err;
   }
