@@ -9,3 +9,4 @@ export { assertNoInjectedMarkup } from '../src/public/test-support';
 export { signAccessToken } from '../src/auth/tokens';
 export { sparklines } from '../src/monitors/sparklines';
 export { insertIncident, insertMaintenance, insertMonitor, insertRollups } from '../src/public/fixtures';
+export { startOidcProvider, type TestOidcProvider } from './oidc-provider';

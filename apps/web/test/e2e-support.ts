@@ -99,7 +99,9 @@ export interface Stack {
 export async function startStack(): Promise<Stack> {
   ensureBuild();
   const smtp = await startSmtp();
-  const api = await createTestApp({ SMTP_URL: smtp.url });
+  // Links the API builds (account mail, the SSO redirect URI) point at this stack's dashboard.
+  const webPort = await freePort();
+  const api = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: `http://127.0.0.1:${webPort}` });
   // The worker's modules in this process, on the API's database and Redis prefix: checks,
   // incidents, alerts and the analytics ingest flush run for real.
   const workerCtx = createWorkerContext(api.config);
@@ -108,7 +110,6 @@ export async function startStack(): Promise<Stack> {
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const apiPort = (api.app.server.address() as { port: number }).port;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const webPort = await freePort();
   const web = spawn(process.execPath, [join(WEB_DIR, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(webPort), '-H', '127.0.0.1'], {
     cwd: WEB_DIR,
     env: { ...process.env, NODE_ENV: 'production', API_INTERNAL_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },

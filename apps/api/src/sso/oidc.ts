@@ -120,13 +120,17 @@ export async function finishAuthorization(
   });
   const claims = tokens.claims();
   if (!claims) throw new Error('the provider returned no id_token');
-  const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : null;
+  // Providers that conform id_token claims (OIDC Core 5.4) put email and name in userinfo only;
+  // fetchUserInfo checks that its `sub` is the id_token's.
+  let profile: Record<string, unknown> = claims;
+  if (typeof claims.email !== 'string' && tokens.access_token) profile = { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
+  const email = typeof profile.email === 'string' ? profile.email.trim().toLowerCase() : null;
   return {
     issuer: claims.iss,
     subject: claims.sub,
     email,
-    emailVerified: claims.email_verified === true,
-    name: typeof claims.name === 'string' ? claims.name.slice(0, 100) : null,
+    emailVerified: profile.email_verified === true,
+    name: typeof profile.name === 'string' ? profile.name.slice(0, 100) : null,
   };
 }
 

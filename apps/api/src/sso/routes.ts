@@ -54,7 +54,8 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
       const search = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
       const res = await sso.finishSso(ctx, new URL(`${sso.redirectUri(ctx)}${search}`), clientOf(req));
       setRefreshCookie(app.config.cookieSecure, reply, res.session.refresh_token);
-      return reply.redirect(`${app.config.publicUrl}/sso/done?team=${res.teamId}`, 302);
+      // The dashboard picks the session up from the refresh cookie (AuthGate refreshes on load).
+      return reply.redirect(`${app.config.publicUrl}/t/${res.teamId}/monitors`, 302);
     },
   );
 };

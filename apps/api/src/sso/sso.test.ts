@@ -87,7 +87,7 @@ describe('SSO sign-in', () => {
     const before = await membersCount();
     const res = await signIn({ sub: 'idp-user-1', email: 'New.Person@Example.test', email_verified: true, name: 'New Person' });
     expect(res.statusCode).toBe(302);
-    expect(res.headers.location).toBe(`http://localhost:3000/sso/done?team=${teamId}`);
+    expect(res.headers.location).toBe(`http://localhost:3000/t/${teamId}/monitors`);
     const cookie = res.cookies.find((c) => c.name === 'sp_refresh')!;
     expect(cookie.httpOnly).toBe(true);
     const user = await t.db.selectFrom('users').select(['id', 'name', 'email_verified_at']).where('email', '=', 'new.person@example.test').executeTakeFirstOrThrow();

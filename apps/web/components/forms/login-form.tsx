@@ -45,9 +45,12 @@ export function LoginForm({ onDone }: { onDone: (teamId: number | null) => void 
       <Button type="submit" busy={form.submitting} className="w-full">
         Log in
       </Button>
-      <p className="text-center text-sm">
+      <p className="flex justify-between text-sm">
         <Link className="text-brand hover:underline" href="/forgot-password">
           Forgot your password?
+        </Link>
+        <Link className="text-brand hover:underline" href="/sso">
+          Single sign-on
         </Link>
       </p>
     </form>

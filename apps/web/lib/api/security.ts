@@ -7,6 +7,8 @@ import {
   RevokedCount,
   SessionList,
   TeamSecurity,
+  TeamSso,
+  type TeamSsoBody,
   TwoFactorSetupResponse,
   type LoginBody,
   type LoginTwoFactorBody,
@@ -62,3 +64,7 @@ export function tokenFromHash(): string | null {
   const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
   return m ? m[1]! : null;
 }
+
+export const ssoPath = (teamId: number) => `/api/teams/${teamId}/sso`;
+export const saveTeamSso = (teamId: number, body: TeamSsoBody) => request(TeamSso, ssoPath(teamId), { method: 'PUT', body });
+export const removeTeamSso = (teamId: number) => requestVoid(ssoPath(teamId), { method: 'DELETE' });

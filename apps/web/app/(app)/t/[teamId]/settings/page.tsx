@@ -7,6 +7,7 @@ import { InvitationsCard } from '@/components/team/invitations';
 import { MembersCard } from '@/components/team/members';
 import { PlanCard } from '@/components/team/plan';
 import { TeamSecurityCard } from '@/components/security/team-security-card';
+import { TeamSsoCard } from '@/components/security/team-sso-card';
 import { Button } from '@/components/ui/button';
 import { Card, PageHeader } from '@/components/ui/card';
 import { SkeletonRows } from '@/components/ui/states';
@@ -67,6 +68,7 @@ export default function TeamSettingsPage() {
         <InvitationsCard team={team} />
         <PlanCard team={team} usage={{ members: members.data?.items.length }} />
         <TeamSecurityCard team={team} />
+        <TeamSsoCard team={team} />
         <Card title="Leave or delete">
           <FormError message={dangerError} />
           <div className="flex flex-wrap gap-3">
