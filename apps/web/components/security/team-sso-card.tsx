@@ -5,7 +5,6 @@ import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CodeLine } from '@/components/ui/copy';
 import { FormError, SelectField, TextField } from '@/components/ui/field';
-import { ApiError } from '@/lib/api/errors';
 import { useApi } from '@/lib/api/hooks';
 import { removeTeamSso, saveTeamSso, ssoPath } from '@/lib/api/security';
 import { useZodForm } from '@/lib/forms';
@@ -13,7 +12,6 @@ import { useZodForm } from '@/lib/forms';
 /** Owners: the team's OpenID Connect provider, the default role of new members, "SSO required". */
 export function TeamSsoCard({ team }: { team: TeamMembership }) {
   const current = useApi(TeamSso, team.role === 'owner' ? ssoPath(team.id) : null, { shouldRetryOnError: false });
-  const missing = current.error instanceof ApiError && current.error.status === 404;
   const [issuer, setIssuer] = useState('');
   const [clientId, setClientId] = useState('');
   const [secret, setSecret] = useState('');
