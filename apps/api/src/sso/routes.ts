@@ -37,9 +37,10 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/auth/sso/:teamId/start',
-    { config: { public: true }, preValidation: perIp, schema: { tags, summary: "Redirect to the team's provider (code + PKCE, state, nonce)", params: z.object({ teamId: IdParam }) } },
-    async (req, reply) => reply.redirect(await sso.startSso(contextOf(req), req.params.teamId), 302),
+    // `:team`, not `:teamId`: a public route, outside the team access hook.
+    '/auth/sso/:team/start',
+    { config: { public: true }, preValidation: perIp, schema: { tags, summary: "Redirect to the team's provider (code + PKCE, state, nonce)", params: z.object({ team: IdParam }) } },
+    async (req, reply) => reply.redirect(await sso.startSso(contextOf(req), req.params.team), 302),
   );
 
   app.get(
