@@ -90,6 +90,7 @@ describe('account security in a real browser', () => {
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await page.getByText('Every login asks for a code from your authenticator app.').waitFor();
     await page.getByText('This device').waitFor();
+    await page.getByRole('list', { name: 'Security activity' }).getByText('Two-factor authentication turned on').waitFor();
     await shoot(page, 'account-security');
 
     // A second browser: password, then the second step with a recovery code.

@@ -120,3 +120,8 @@ export type TeamSso = z.infer<typeof TeamSso>;
 
 /** The problem type of a password login refused because a team of the account requires SSO. */
 export const SSO_REQUIRED = 'sso-required';
+
+/** The account's own security log (failed attempts, 2FA and password changes, SSO sign-ins). */
+export const SecurityEvent = z.object({ id: z.number(), event: z.string(), ip: z.string().nullable(), detail: z.string().nullable(), created_at: IsoDateTime });
+export const SecurityEventList = z.object({ items: z.array(SecurityEvent) });
+export type SecurityEventList = z.infer<typeof SecurityEventList>;

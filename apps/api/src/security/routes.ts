@@ -7,6 +7,7 @@ import {
   PasswordResetConfirmBody,
   RecoveryCodesResponse,
   RevokedCount,
+  SecurityEventList,
   SessionIdParam,
   SessionList,
   TeamSecurity,
@@ -162,6 +163,12 @@ export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
     '/auth/sessions/revoke-others',
     { schema: { tags, summary: 'Revoke every session but this one (the one of the refresh cookie)', response: { 200: RevokedCount } } },
     async (req) => security.revokeOtherSessions(contextOf(req), refreshCookieOf(req), clientOf(req)),
+  );
+
+  app.get(
+    '/auth/security-events',
+    { schema: { tags, summary: "The account's latest 50 security events (failed attempts, changes, sign-ins)", response: { 200: SecurityEventList } } },
+    async (req) => security.listSecurityEvents(contextOf(req)),
   );
 
   app.get(

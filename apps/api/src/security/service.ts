@@ -5,6 +5,7 @@ import type {
   LoginTwoFactorBody,
   MfaRequiredResponse,
   RecoveryCodesResponse,
+  SecurityEventList,
   Session,
   TeamSecurity,
   TwoFactorConfirmBody,
@@ -98,6 +99,12 @@ export async function revokeOtherSessions(ctx: ServiceContext, presentedRefresh:
 /** Account events and failed attempts (SPEC 13), for the audit log to adopt. Never holds a secret. */
 export async function logEvent(ctx: ServiceContext, userId: number | null, event: string, client: ClientInfo, detail: string | null = null): Promise<void> {
   await q.insertSecurityEvent(ctx.db, { userId, event, ip: truncateIp(client.ip), detail });
+}
+
+/** The caller's latest 50 security events (their own account only). */
+export async function listSecurityEvents(ctx: ServiceContext): Promise<SecurityEventList> {
+  const rows = await q.listSecurityEvents(ctx.db, userScope(ctx), 50);
+  return { items: rows.map((r) => ({ id: Number(r.id), event: r.event, ip: r.ip, detail: r.detail, created_at: r.created_at.toISOString() })) };
 }
 
 // ---------------------------------------------------------------- password reset

@@ -91,6 +91,27 @@ describe('sessions', () => {
   });
 });
 
+describe('security events', () => {
+  it("lists the caller's own events, newest first, with truncated IPs and no secrets", async () => {
+    const user = await createUser(t, 'Events');
+    const other = await createUser(t, 'Stranger');
+    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: user.email, password: 'wrong password' }, remoteAddress: '198.51.100.9' });
+    const s = await login(user, FIREFOX);
+    const list = await t.app.inject({ method: 'GET', url: '/api/auth/sessions', headers: { ...bearer(user), ...asCookie(s.refresh_token) } });
+    const mine = list.json().items[0].id as string;
+    await t.app.inject({ method: 'POST', url: '/api/auth/sessions/revoke-others', headers: { ...bearer(user), ...asCookie(s.refresh_token) } });
+    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: other.email, password: 'wrong password' } });
+    const res = await t.app.inject({ method: 'GET', url: '/api/auth/security-events', headers: bearer(user) });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as Array<{ event: string; ip: string | null }>;
+    expect(items.map((i) => i.event)).toEqual(['session.revoked_others', 'login.failed']);
+    expect(items[1]!.ip).toBe('198.51.100.0');
+    expect(res.body).not.toContain(mine);
+    expect(res.body).not.toContain('wrong password');
+    expect((await t.app.inject({ method: 'GET', url: '/api/auth/security-events' })).statusCode).toBe(401);
+  });
+});
+
 describe('client details', () => {
   it.each([
     ['203.0.113.77', '203.0.113.0'],

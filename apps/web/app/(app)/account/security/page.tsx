@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { ActivityCard } from '@/components/security/activity-card';
 import { EmailCard } from '@/components/security/email-card';
 import { SessionsCard } from '@/components/security/sessions-card';
 import { TwoFactorCard } from '@/components/security/two-factor-card';
@@ -25,6 +26,9 @@ export default function AccountSecurityPage() {
         <EmailCard />
         <div className="lg:col-span-2">
           <SessionsCard />
+        </div>
+        <div className="lg:col-span-2">
+          <ActivityCard />
         </div>
       </div>
     </>
