@@ -1,4 +1,3 @@
-import Provider from 'oidc-provider';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -21,6 +20,8 @@ export async function startOidcProvider(opts: { redirectUri: string; emailDomain
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Loaded here, not at import: every test that imports @sentrypulse/api/testing would load it.
+  const { default: Provider } = await import('oidc-provider');
   const provider = new Provider(issuer, {
     clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [opts.redirectUri], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' }],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },

@@ -129,6 +129,7 @@ describe('password reset confirm', () => {
     const tampered = await post('/api/auth/password-reset/confirm', { token: `${token.slice(0, -2)}xx`, password: 'another good password' });
     expect(tampered.statusCode).toBe(400);
     expect(tampered.json().detail).toBe('This reset link is not valid.');
+    expect(await t.db.selectFrom('security_events').select('id').where('event', '=', 'password_reset.bad_token').execute()).not.toHaveLength(0);
     const weak = await post('/api/auth/password-reset/confirm', { token, password: 'short' });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().errors[0].path).toBe('body.password');

@@ -151,9 +151,13 @@ export function requestPasswordReset(ctx: ServiceContext, email: string, client:
 }
 
 /** The token is the credential: unknown and tampered look alike (400); used or expired are 410. */
-async function redeemToken(ctx: ServiceContext, purpose: 'password_reset' | 'verify_email' | 'mfa', token: string, what: string) {
+async function redeemToken(ctx: ServiceContext, purpose: 'password_reset' | 'verify_email', token: string, what: string, client: ClientInfo) {
   const row = await q.findAccountToken(ctx.db, purpose, hashToken(token));
-  if (!row) throw new BadRequest(`This ${what} is not valid.`);
+  if (!row) {
+    // Guessing tokens is hopeless (256 bits), but the attempts are worth seeing (per IP).
+    await logEvent(ctx, null, `${purpose}.bad_token`, client);
+    throw new BadRequest(`This ${what} is not valid.`);
+  }
   if (row.used_at) throw new Gone(`This ${what} was already used.`);
   if (row.expires_at.getTime() <= Date.now()) throw new Gone(`This ${what} has expired; ask for a new one.`);
   return row;
@@ -161,7 +165,7 @@ async function redeemToken(ctx: ServiceContext, purpose: 'password_reset' | 'ver
 
 /** Sets the new password, signs out every session, and tells the owner. */
 export async function confirmPasswordReset(ctx: ServiceContext, token: string, password: string, client: ClientInfo): Promise<void> {
-  const row = await redeemToken(ctx, 'password_reset', token, 'reset link');
+  const row = await redeemToken(ctx, 'password_reset', token, 'reset link', client);
   const passwordHash = await hashPassword(password);
   const user = await ctx.db.transaction().execute(async (trx) => {
     if (!(await q.claimAccountToken(trx, row.id))) throw new Gone('This reset link was already used.');
@@ -241,7 +245,7 @@ export async function resendVerification(ctx: ServiceContext): Promise<Accepted>
 
 /** Public (the link may be opened signed out): proves the address; on a change, switches to it. */
 export async function verifyEmail(ctx: ServiceContext, token: string, client: ClientInfo): Promise<void> {
-  const row = await redeemToken(ctx, 'verify_email', token, 'verification link');
+  const row = await redeemToken(ctx, 'verify_email', token, 'verification link', client);
   const user = await q.findAccount(ctx.db, { id: row.user_id });
   if (!user || !row.email) throw new BadRequest('This verification link is not valid.');
   const changing = row.email !== user.email;
