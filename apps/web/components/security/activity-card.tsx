@@ -4,6 +4,7 @@ import { Card } from '@/components/ui/card';
 import { ErrorState, SkeletonRows } from '@/components/ui/states';
 import { useApi } from '@/lib/api/hooks';
 import { formatDateTime } from '@/lib/format';
+import { securityPaths } from '@/lib/api/security';
 
 const LABELS: Record<string, string> = {
   'login.failed': 'Failed sign-in (wrong password)',
@@ -27,7 +28,7 @@ const LABELS: Record<string, string> = {
 
 /** The account's recent security events, so an owner notices attempts they did not make. */
 export function ActivityCard() {
-  const events = useApi(SecurityEventList, '/api/auth/security-events');
+  const events = useApi(SecurityEventList, securityPaths.events);
   return (
     <Card title="Recent security activity">
       {events.error ? (

@@ -1,6 +1,7 @@
 'use client';
 import { SessionList } from '@sentrypulse/shared';
 import { useState } from 'react';
+import { useSWRConfig } from 'swr';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { FormError } from '@/components/ui/field';
@@ -15,12 +16,13 @@ export function SessionsCard() {
   const sessions = useApi(SessionList, securityPaths.sessions);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const { mutate: mutateKey } = useSWRConfig();
   const run = async (key: string, fn: () => Promise<unknown>) => {
     setBusy(key);
     setError(null);
     try {
       await fn();
-      await sessions.mutate();
+      await Promise.all([sessions.mutate(), mutateKey(securityPaths.events)]);
     } catch (err) {
       setError(messageOf(err));
     } finally {

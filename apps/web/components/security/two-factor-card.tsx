@@ -2,6 +2,7 @@
 import { TotpCode, type RecoveryCodesResponse, type TwoFactorSetupResponse } from '@sentrypulse/shared';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
+import { useSWRConfig } from 'swr';
 import { z } from 'zod';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -9,7 +10,7 @@ import { CodeLine, CopyButton } from '@/components/ui/copy';
 import { FormError, TextField } from '@/components/ui/field';
 import { messageOf } from '@/lib/api/errors';
 import { useMe } from '@/lib/api/hooks';
-import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, setupTwoFactor } from '@/lib/api/security';
+import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, securityPaths, setupTwoFactor } from '@/lib/api/security';
 import { useZodForm } from '@/lib/forms';
 
 const EnableForm = z.object({ code: TotpCode });
@@ -155,7 +156,10 @@ function Confirm({ action, label, onDone, danger }: { action: 'disable' | 'regen
 }
 
 export function TwoFactorCard() {
-  const { data, mutate } = useMe();
+  const { data, mutate: mutateMe } = useMe();
+  const { mutate: mutateKey } = useSWRConfig();
+  // Every change here is also a new line in the security activity.
+  const mutate = () => Promise.all([mutateMe(), mutateKey(securityPaths.events)]);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [mode, setMode] = useState<'idle' | 'disable' | 'regenerate'>('idle');
   const on = data?.user.two_factor_enabled ?? false;
@@ -195,8 +199,10 @@ export function TwoFactorCard() {
             danger={mode === 'disable'}
             label={mode === 'disable' ? 'Turn off two-factor authentication' : 'Replace my recovery codes'}
             onDone={async (fresh) => {
-              if (fresh) setCodes(fresh);
-              else {
+              if (fresh) {
+                setCodes(fresh);
+                await mutate();
+              } else {
                 setMode('idle');
                 await mutate();
               }

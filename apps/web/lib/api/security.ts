@@ -24,6 +24,7 @@ export const TeamSecurityView = TeamSecurity.extend({ members_without_2fa: z.num
 
 export const securityPaths = {
   sessions: '/api/auth/sessions',
+  events: '/api/auth/security-events',
   team: (teamId: number) => `/api/teams/${teamId}/security`,
 };
 
