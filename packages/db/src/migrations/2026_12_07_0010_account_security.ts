@@ -16,6 +16,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('totp_last_step', 'bigint')
     .execute();
 
+  // Accounts from before verification existed keep receiving their alert emails and can accept
+  // invitations: they are taken as verified (grandfathered) rather than cut off by an upgrade.
+  await sql`UPDATE users SET email_verified_at = created_at WHERE email_verified_at IS NULL`.execute(db);
+
   await db.schema.alterTable('teams').addColumn('require_2fa', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
 
   // Single-use, short-lived secrets mailed or handed out: stored only as SHA-256 hashes.
