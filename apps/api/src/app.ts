@@ -31,6 +31,8 @@ import { statsRoutes } from './analytics/routes';
 import { siteRoutes } from './sites/routes';
 import { channelRoutes } from './channels/routes';
 import { alertRoutes } from './alerts/routes';
+import { securityRoutes } from './security/routes';
+import { ssoRoutes } from './sso/routes';
 import './types';
 
 export interface BuildOptions {
@@ -132,6 +134,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(statsRoutes);
         await api.register(channelRoutes);
         await api.register(alertRoutes);
+        await api.register(securityRoutes);
+        await api.register(ssoRoutes);
       },
       { prefix: '/api' },
     );

@@ -93,7 +93,8 @@ export interface TestUser {
 export async function createUser(t: TestApp, name = 'User'): Promise<TestUser> {
   seq += 1;
   const email = `${name.toLowerCase().replace(/\W/g, '')}${seq}.${randomBytes(3).toString('hex')}@example.test`;
-  const res = await t.db.insertInto('users').values({ name, email, password_hash: FACTORY_HASH }).executeTakeFirstOrThrow();
+  // Verified, like a user who has been around: unverified accounts are made through register.
+  const res = await t.db.insertInto('users').values({ name, email, password_hash: FACTORY_HASH, email_verified_at: new Date() }).executeTakeFirstOrThrow();
   const id = Number(res.insertId);
   return { id, email, name, token: signAccessToken(t.config.jwtSecret, id) };
 }

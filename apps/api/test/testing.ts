@@ -23,3 +23,4 @@ export function sparklines(db: Db, teamId: number, ids: number[]) {
   const ctx = serviceContext({ db, team: { id: teamId, role: 'owner', plan: 'business', ownerId: 0 } } as ContextSource);
   return monitorSparklines(ctx, ids);
 }
+export { startOidcProvider, type TestOidcProvider } from './oidc-provider';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACTORY_PASSWORD } from '@sentrypulse/api/testing';
-import { measure, newPage, shoot, SHOTS_DIR, startStack, type PageTiming, type Stack } from './e2e-support';
+import { measure, newPage, shoot, SHOTS_DIR, linkIn, startStack, waitForMail, type PageTiming, type Stack } from './e2e-support';
 import { seedPerfTeam } from './perf-fixtures';
 
 let stack: Stack;
@@ -131,6 +131,13 @@ describe('dashboard in a real browser', () => {
     await m.getByLabel('Password').fill(password);
     await m.getByRole('button', { name: 'Create account' }).click();
     await m.waitForURL(/\/invitations\//);
+    // An unverified account cannot accept yet (account security): it follows the emailed link first.
+    await m.getByRole('button', { name: 'Accept invitation' }).click();
+    await m.getByText('Verify your email address before you accept a team invitation').waitFor();
+    const verifyMail = await waitForMail(stack, 'max@example.test', /Confirm your email address/);
+    await m.goto(linkIn(verifyMail));
+    await m.getByText('Your email address is confirmed.').waitFor();
+    await m.goto(new URL(link).pathname);
     await m.getByRole('button', { name: 'Accept invitation' }).click();
     await m.waitForURL(new RegExp(`/t/${teamId}/monitors$`));
     await m.getByTestId('current-team').getByText('Acme Ops').waitFor();

@@ -13,7 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createTestApp, type TestApp } from '@sentrypulse/api/testing';
 import { closeWorkerContext, createWorkerContext } from '@sentrypulse/worker/testing';
 import type { RunningModule } from '@sentrypulse/worker/testing';
-import { modules } from '@sentrypulse/worker/testing';
+import { modules, startSmtp, type FakeSmtp } from '@sentrypulse/worker/testing';
 
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHOTS_DIR = process.env.SHOTS_DIR ?? '/tmp/shots';
@@ -91,12 +91,17 @@ export interface Stack {
   apiUrl: string;
   webUrl: string;
   browser: Browser;
+  /** The local SMTP server the API mails account links to (and the worker sends alert emails to). */
+  smtp: FakeSmtp;
   close(): Promise<void>;
 }
 
 export async function startStack(): Promise<Stack> {
   ensureBuild();
-  const api = await createTestApp();
+  const smtp = await startSmtp();
+  // Links the API builds (account mail, the SSO redirect URI) point at this stack's dashboard.
+  const webPort = await freePort();
+  const api = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: `http://127.0.0.1:${webPort}` });
   // The worker's modules in this process, on the API's database and Redis prefix: checks,
   // incidents, alerts and the analytics ingest flush run for real.
   const workerCtx = createWorkerContext(api.config);
@@ -105,7 +110,6 @@ export async function startStack(): Promise<Stack> {
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const apiPort = (api.app.server.address() as { port: number }).port;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const webPort = await freePort();
   const web = spawn(process.execPath, [join(WEB_DIR, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(webPort), '-H', '127.0.0.1'], {
     cwd: WEB_DIR,
     env: { ...process.env, NODE_ENV: 'production', API_INTERNAL_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
@@ -142,6 +146,7 @@ export async function startStack(): Promise<Stack> {
     apiUrl,
     webUrl,
     browser,
+    smtp,
     async close() {
       await browser.close().catch(() => undefined);
       const exited = new Promise((r) => web.once('exit', r));
@@ -151,6 +156,7 @@ export async function startStack(): Promise<Stack> {
       await Promise.allSettled(running.reverse().map((m) => m.close()));
       await closeWorkerContext(workerCtx);
       await api.close();
+      await smtp.close();
     },
   };
 }
@@ -225,4 +231,22 @@ export async function measure(stack: Stack, context: BrowserContext, path: strin
     js_last_end_ms: Math.round(t.jsLast),
     load_1m: Math.round(loadavg()[0]! * 10) / 10,
   };
+}
+
+/** The text of the newest mail to `to` whose subject matches, waiting up to 10 s for it. */
+export async function waitForMail(stack: Stack, to: string, subject: RegExp): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const mail = [...stack.smtp.mails].reverse().find((m) => JSON.stringify(m.to).toLowerCase().includes(to.toLowerCase()) && subject.test(m.subject ?? ''));
+    if (mail) return mail.text ?? '';
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail to ${to} matching ${subject}`);
+}
+
+/** The path and fragment of the account link (`…/reset-password#token=…`) in a mail's text. */
+export function linkIn(text: string): string {
+  const m = /(https?:\/\/\S+#token=[\w-]+)/.exec(text);
+  if (!m) throw new Error('no account link in the mail');
+  const url = new URL(m[1]!);
+  return `${url.pathname}${url.hash}`;
 }

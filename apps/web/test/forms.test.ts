@@ -36,7 +36,7 @@ const authBody = {
   access_token: 'header.payload.sig',
   refresh_token: 'r',
   expires_in: 900,
-  user: { id: 1, name: 'Ada', email: 'ada@example.test' },
+  user: { id: 1, name: 'Ada', email: 'ada@example.test', email_verified: false, two_factor_enabled: false },
   team: { id: 7, name: "Ada's team", role: 'owner', plan: 'free' },
 };
 

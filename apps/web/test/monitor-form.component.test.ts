@@ -36,7 +36,7 @@ beforeEach(() => {
     access_token: 'header.payload.sig',
     refresh_token: 'r',
     expires_in: 900,
-    user: { id: 1, name: 'Ada', email: 'ada@example.test' },
+    user: { id: 1, name: 'Ada', email: 'ada@example.test', email_verified: true, two_factor_enabled: false },
     team: { id: TEAM, name: 'Ops', role: 'owner', plan: 'business' },
   });
   vi.stubGlobal('fetch', async (url: string) => {

@@ -30,7 +30,7 @@ function answer(url: string) {
 beforeEach(() => {
   calls = [];
   fail = false;
-  acceptAuthResponse({ access_token: 'a.b.c', refresh_token: 'r', expires_in: 900, user: { id: 1, name: 'Ada', email: 'ada@example.test' }, team: { id: 7, name: 'T', role: 'owner', plan: 'free' } } as never);
+  acceptAuthResponse({ access_token: 'a.b.c', refresh_token: 'r', expires_in: 900, user: { id: 1, name: 'Ada', email: 'ada@example.test', email_verified: true, two_factor_enabled: false }, team: { id: 7, name: 'T', role: 'owner', plan: 'free' } } as never);
   // No IntersectionObserver: rows count as visible at once (as the hook does without one).
   vi.stubGlobal('IntersectionObserver', undefined);
   vi.stubGlobal('fetch', async (url: string) => {

@@ -7,7 +7,7 @@ export { modules } from '../src/modules';
 export { rollupDays } from '../src/monitoring/housekeeping';
 export { monitoringModule } from '../src/monitoring/module';
 export { notifyModule } from '../src/notify/module';
-export { startFakeTelegram, startWebhookReceiver, type FakeServer, type WebhookReceiver } from '../src/notify/testing';
+export { startFakeTelegram, startSmtp, startWebhookReceiver, type FakeServer, type FakeSmtp, type WebhookReceiver } from '../src/notify/testing';
 // Benches drive the real engine and webhook provider against their own database.
 export { producerFor } from '../src/jobs';
 export { createCheckEngine } from '../src/monitoring/engine';

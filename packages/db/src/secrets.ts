@@ -55,3 +55,32 @@ export function decryptSecrets(key: Buffer, teamId: number, value: string | null
   if (!value) return {};
   return JSON.parse(decryptSecret(key, teamId, value)) as Record<string, string>;
 }
+
+/**
+ * A user's own secret (their TOTP seed), with the same AES-256-GCM format and key as channel
+ * secrets but `user:<id>` as associated data: it decrypts only on that user's row, never as a
+ * team's channel secret.
+ */
+export function encryptUserSecret(key: Buffer, userId: number, plaintext: string): string {
+  checkKey(key);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(`user:${userId}`));
+  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+}
+
+export function decryptUserSecret(key: Buffer, userId: number, value: string): string {
+  checkKey(key);
+  const parts = value.split('.');
+  if (parts.length !== 4 || parts[0] !== VERSION) throw new SecretDecryptionError('unknown secret format');
+  const [, iv, tag, ct] = parts as [string, string, string, string];
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(`user:${userId}`));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SecretDecryptionError('user secret could not be decrypted (wrong ENCRYPTION_KEY?)');
+  }
+}

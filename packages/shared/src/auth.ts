@@ -27,7 +27,13 @@ export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 
 export const UpdateProfileBody = z.strictObject({ name: DisplayName });
 
-export const User = z.object({ id: Id, name: z.string(), email: z.string() });
+export const User = z.object({
+  id: Id,
+  name: z.string(),
+  email: z.string(),
+  email_verified: z.boolean(),
+  two_factor_enabled: z.boolean(),
+});
 export type User = z.infer<typeof User>;
 
 export const TeamMembership = z.object({ id: Id, name: z.string(), role: Role, plan: Plan });

@@ -9,6 +9,7 @@ export const Permission = z.enum([
   'team.delete',
   'team.plan',
   'team.transfer',
+  'team.security',
   'members.read',
   'members.manage',
   'monitors.read',

@@ -2,12 +2,14 @@ import type { Db } from '@sentrypulse/db';
 
 /** Accounts and refresh tokens. Tokens are stored only as hashes; callers pass the hash. */
 
-export function findUser(db: Db, id: number) {
-  return db.selectFrom('users').select(['id', 'name', 'email']).where('id', '=', id).executeTakeFirst();
+export async function findUser(db: Db, id: number) {
+  const row = await db.selectFrom('users').select(['id', 'name', 'email', 'email_verified_at', 'totp_enabled_at']).where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  return { id: row.id, name: row.name, email: row.email, email_verified: row.email_verified_at !== null, two_factor_enabled: row.totp_enabled_at !== null };
 }
 
 export function findCredentials(db: Db, by: { email: string } | { id: number }) {
-  const q = db.selectFrom('users').select(['id', 'password_hash']);
+  const q = db.selectFrom('users').select(['id', 'name', 'email', 'password_hash', 'totp_enabled_at']);
   return ('email' in by ? q.where('email', '=', by.email) : q.where('id', '=', by.id)).executeTakeFirst();
 }
 

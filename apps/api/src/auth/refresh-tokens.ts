@@ -12,7 +12,7 @@ export async function issueRefreshToken(db: Db, userId: number, familyId = newFa
 }
 
 export type RotationResult =
-  | { ok: true; userId: number; token: string }
+  | { ok: true; userId: number; familyId: string; token: string }
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused' };
 
 /**
@@ -34,5 +34,5 @@ export async function rotateRefreshToken(db: Db, presented: string): Promise<Rot
     return { ok: false, reason: 'reused' };
   }
   const token = await issueRefreshToken(db, row.user_id, row.family_id);
-  return { ok: true, userId: row.user_id, token };
+  return { ok: true, userId: row.user_id, familyId: row.family_id, token };
 }

@@ -2,6 +2,7 @@ import {
   AuthResponse,
   ChangePasswordBody,
   LoginBody,
+  LoginResponse,
   LogoutBody,
   MeResponse,
   Ok,
@@ -16,22 +17,15 @@ import { contextOf } from '../context';
 import { authLimits } from '../plugins/rate-limit';
 import { BadRequest, Unauthorized } from '../errors';
 import * as auth from './service';
-import { REFRESH_TOKEN_TTL_DAYS } from './tokens';
+import { clientOf, COOKIE_PATH, REFRESH_COOKIE, setRefreshCookie as setCookie } from './http';
 
-export const REFRESH_COOKIE = 'sp_refresh';
-const COOKIE_PATH = '/api/auth';
+export { REFRESH_COOKIE };
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const limits = authLimits(app);
 
   function setRefreshCookie(reply: FastifyReply, token: string) {
-    reply.setCookie(REFRESH_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: app.config.cookieSecure,
-      path: COOKIE_PATH,
-      maxAge: REFRESH_TOKEN_TTL_DAYS * 86_400,
-    });
+    setCookie(app.config.cookieSecure, reply, token);
   }
 
   /**
@@ -57,7 +51,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['auth'], operationId: 'register', problems: [409], summary: 'Create an account and its personal team', body: RegisterBody, response: { 201: AuthResponse } },
     },
     async (req, reply) => {
-      const res = await auth.register(contextOf(req), req.body);
+      const res = await auth.register(contextOf(req), req.body, clientOf(req));
       setRefreshCookie(reply, res.refresh_token);
       return reply.code(201).send(res);
     },
@@ -68,11 +62,18 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { public: true },
       preValidation: limits,
-      schema: { tags: ['auth'], operationId: 'login', problems: [401], summary: 'Log in with email and password', body: LoginBody, response: { 200: AuthResponse } },
+      schema: {
+        tags: ['auth'],
+        operationId: 'login',
+        problems: [401],
+        summary: 'Log in with email and password (with 2FA on: answers {mfa_required, mfa_token} for POST /login/2fa)',
+        body: LoginBody,
+        response: { 200: LoginResponse },
+      },
     },
     async (req, reply) => {
-      const res = await auth.login(contextOf(req), req.body);
-      setRefreshCookie(reply, res.refresh_token);
+      const res = await auth.login(contextOf(req), req.body, clientOf(req));
+      if ('refresh_token' in res) setRefreshCookie(reply, res.refresh_token);
       return res;
     },
   );
@@ -159,7 +160,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const res = await auth.changePassword(contextOf(req), req.body.current_password, req.body.new_password);
+      const res = await auth.changePassword(contextOf(req), req.body.current_password, req.body.new_password, clientOf(req));
       setRefreshCookie(reply, res.refresh_token);
       return res;
     },

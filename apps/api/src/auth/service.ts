@@ -1,11 +1,14 @@
 import { transactionWithRetry } from '@sentrypulse/db';
-import type { AuthResponse, LoginBody, MeResponse, RegisterBody, TeamMembership } from '@sentrypulse/shared';
+import type { AuthResponse, LoginBody, LoginResponse, MeResponse, RegisterBody, TeamMembership } from '@sentrypulse/shared';
 import { userScope, type ServiceContext } from '../context';
 import { Conflict, isDuplicateKey, NotFound, Unauthorized } from '../errors';
 import { insertTeamWithOwner, listMembershipsOfUser } from '../teams/queries';
 import { hashPassword, verifyPassword } from './passwords';
 import * as q from './queries';
-import { issueRefreshToken, rotateRefreshToken } from './refresh-tokens';
+import { rotateRefreshToken } from './refresh-tokens';
+import type { ClientInfo } from '../security/client';
+import { assertPasswordLoginAllowed } from '../sso/service';
+import { logEvent, mfaChallenge, notifyPasswordChanged, sendVerification, startSession, touchSession } from '../security/service';
 import { ACCESS_TOKEN_TTL_SECONDS, hashToken, signAccessToken } from './tokens';
 
 async function findUser(ctx: ServiceContext, id: number) {
@@ -31,7 +34,12 @@ async function session(ctx: ServiceContext, userId: number, refreshToken: string
   };
 }
 
-export async function register(ctx: ServiceContext, input: RegisterBody): Promise<AuthResponse> {
+/** A new session (refresh-token family) for `userId` from `client`, and its token body. */
+export async function issueSession(ctx: ServiceContext, userId: number, client: ClientInfo): Promise<AuthResponse> {
+  return session(ctx, userId, await startSession(ctx, userId, client));
+}
+
+export async function register(ctx: ServiceContext, input: RegisterBody, client: ClientInfo): Promise<AuthResponse> {
   const passwordHash = await hashPassword(input.password);
   let userId: number;
   try {
@@ -44,14 +52,24 @@ export async function register(ctx: ServiceContext, input: RegisterBody): Promis
     if (isDuplicateKey(err)) throw new Conflict('An account with this email already exists.');
     throw err;
   }
-  return session(ctx, userId, await issueRefreshToken(ctx.db, userId));
+  await sendVerification(ctx, { id: userId, name: input.name }, input.email);
+  return issueSession(ctx, userId, client);
 }
 
-export async function login(ctx: ServiceContext, input: LoginBody): Promise<AuthResponse> {
+/**
+ * The password (bcrypt against a dummy hash when the email is unknown, so both cost the same);
+ * then, with 2FA on, the second step's ticket instead of tokens.
+ */
+export async function login(ctx: ServiceContext, input: LoginBody, client: ClientInfo): Promise<LoginResponse> {
   const user = await q.findCredentials(ctx.db, { email: input.email });
   const ok = await verifyPassword(input.password, user?.password_hash);
-  if (!user || !ok) throw new Unauthorized('Email or password is wrong.');
-  return session(ctx, user.id, await issueRefreshToken(ctx.db, user.id));
+  if (!user || !ok) {
+    await logEvent(ctx, user?.id ?? null, 'login.failed', client);
+    throw new Unauthorized('Email or password is wrong.');
+  }
+  await assertPasswordLoginAllowed(ctx, user.id);
+  if (user.totp_enabled_at) return mfaChallenge(ctx, user.id);
+  return issueSession(ctx, user.id, client);
 }
 
 export async function refresh(ctx: ServiceContext, presented: string): Promise<AuthResponse> {
@@ -65,6 +83,7 @@ export async function refresh(ctx: ServiceContext, presented: string): Promise<A
     }[result.reason];
     throw new Unauthorized(why);
   }
+  await touchSession(ctx, result.familyId);
   return session(ctx, result.userId, result.token);
 }
 
@@ -92,12 +111,14 @@ export async function updateProfile(ctx: ServiceContext, name: string) {
 }
 
 /** Changing the password signs out every other session and starts a fresh one here. */
-export async function changePassword(ctx: ServiceContext, current: string, next: string): Promise<AuthResponse> {
+export async function changePassword(ctx: ServiceContext, current: string, next: string, client: ClientInfo): Promise<AuthResponse> {
   const userId = userScope(ctx);
   const row = await q.findCredentials(ctx.db, { id: userId });
   if (!row) throw new NotFound('Account');
   if (!(await verifyPassword(current, row.password_hash))) throw new Unauthorized('The current password is wrong.');
   await q.updateUser(ctx.db, userId, { password_hash: await hashPassword(next) });
   await q.revokeAllForUser(ctx.db, userId);
-  return session(ctx, userId, await issueRefreshToken(ctx.db, userId));
+  await logEvent(ctx, userId, 'password.changed', client);
+  notifyPasswordChanged(ctx, row.email, row.name, client);
+  return issueSession(ctx, userId, client);
 }

@@ -5,6 +5,7 @@ import { hashToken, newOpaqueToken } from '../auth/tokens';
 import { teamScope, userScope, type ServiceContext } from '../context';
 import { Conflict, Forbidden, Gone, NotFound } from '../errors';
 import { keysetPage } from '../pagination';
+import { EmailNotVerified } from '../security/errors';
 import { assertWithinLimit } from '../teams/limits';
 import { countMembers, findMember, findMemberByEmail, insertMember } from '../teams/queries';
 import * as q from './queries';
@@ -93,6 +94,7 @@ export async function acceptInvitation(ctx: ServiceContext, token: string): Prom
   if (user.email.toLowerCase() !== inv.email.toLowerCase()) {
     throw new Forbidden(`This invitation is for ${inv.email}; log in with that account to accept it.`);
   }
+  if (!user.email_verified) throw new EmailNotVerified('accept a team invitation');
   await transactionWithRetry(ctx.db, async (trx) => {
     if (!(await q.claimInvitation(trx, inv.id))) throw new Gone('This invitation was already accepted.');
     if (await findMember(trx, inv.team_id, userId)) throw new Conflict('You are already a member of this team.');

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { verifyAccessToken } from '../auth/tokens';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
+import { MfaSetupRequired } from '../security/errors';
 import { findMembership } from '../teams/queries';
 
 function bearerToken(req: FastifyRequest): string | null {
@@ -68,6 +69,8 @@ export const accessPlugin = fp(async (app: FastifyInstance) => {
       if (!teamId.success) throw new NotFound('Team');
       const membership = await findMembership(app.db, teamId.data, userId);
       if (!membership) throw new NotFound('Team');
+      // A team that requires 2FA is entered only with 2FA on (account security, SPEC 13).
+      if (membership.require_2fa && !membership.totp_enabled_at) throw new MfaSetupRequired();
       if (!can(membership.role, config.permission)) {
         throw new Forbidden(`Your role (${membership.role}) does not allow ${config.permission}.`);
       }

@@ -52,6 +52,7 @@ export const problemPlugin = fp(async (app: FastifyInstance) => {
 
     if (err instanceof AppError) {
       if (err.status === 401) reply.header('www-authenticate', 'Bearer');
+      if (err.status === 429 && typeof err.extensions.retry_after === 'number') reply.header('retry-after', String(err.extensions.retry_after));
       return reply.code(err.status).send({
         type: `${PROBLEM_BASE}${err.slug}`,
         title: err.title,

@@ -7,7 +7,8 @@ export function findMembership(db: Db, teamId: number, userId: number) {
   return db
     .selectFrom('team_users as tu')
     .innerJoin('teams as t', 't.id', 'tu.team_id')
-    .select(['tu.role', 't.plan', 't.owner_id', 't.name'])
+    .innerJoin('users as u', 'u.id', 'tu.user_id')
+    .select(['tu.role', 't.plan', 't.owner_id', 't.name', 't.require_2fa', 'u.totp_enabled_at'])
     .where('tu.team_id', '=', teamId)
     .where('tu.user_id', '=', userId)
     .executeTakeFirst();

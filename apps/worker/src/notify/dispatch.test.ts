@@ -320,6 +320,31 @@ describe('alert dispatch', () => {
     expect(smtp.mails).toHaveLength(1);
   });
 
+  it('sends no alert email to an address whose account has not verified it (account security)', async () => {
+    const { teamId, monitorId } = await teamWithMonitor();
+    await database.db.insertInto('users').values([
+      { name: 'u', email: 'unverified@example.test', password_hash: 'x', email_verified_at: null },
+      { name: 'v', email: 'verified@example.test', password_hash: 'x', email_verified_at: new Date() },
+    ]).execute();
+    const mixed = await insertChannel(database.db, teamId, 'email', { to: ['Unverified@example.test', 'verified@example.test', 'list@example.test'] });
+    const onlyUnverified = await insertChannel(database.db, teamId, 'email', { to: ['unverified@example.test'] });
+    await routeMonitor(database.db, teamId, monitorId, [mixed, onlyUnverified]);
+    const before = smtp.mails.length;
+    const a = await insertIncidentEvent(database.db, teamId, monitorId);
+    await enqueueEvents(ctx, [a.eventId]);
+    const rows = await settled(teamId, 2);
+    const byChannel = Object.fromEntries(rows.map((r) => [r.channel_id, r]));
+    expect(byChannel[mixed]).toMatchObject({ status: 'sent' });
+    expect(byChannel[onlyUnverified]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(byChannel[onlyUnverified]!.last_error).toMatch(/not verified/);
+    const sent = smtp.mails.slice(before);
+    expect(sent).toHaveLength(1);
+    const to = JSON.stringify(sent[0]!.to);
+    expect(to).toContain('verified@example.test');
+    expect(to).toContain('list@example.test');
+    expect(to.toLowerCase()).not.toContain('unverified@example.test');
+  });
+
   it('suppresses alerts of a monitor inside a maintenance window', async () => {
     const { teamId, monitorId } = await teamWithMonitor();
     const ch = await insertChannel(database.db, teamId, 'webhook', { url: `${hook.url}/hooks/maint`, secret });

@@ -11,6 +11,7 @@ import {
 import type { ChannelType } from '@sentrypulse/shared';
 import { buildAlertContent, type AlertInput } from './message';
 import type { DeliveryOutcome, Provider } from './providers';
+import { verifiedRecipients } from './recipients';
 
 /**
  * Alert dispatch as domain code, without BullMQ (module.ts wires it to queues):
@@ -191,11 +192,17 @@ export async function deliver(deps: DeliverDeps, alertId: string, lastAttempt: b
     const input = await loadAlertInput(db, alert, channel.name);
     const content = buildAlertContent(input, deps.publicUrl);
     const secrets = decryptSecrets(deps.encryptionKey, channel.team_id, channel.secret_ciphertext);
-    outcome = await deps.providers[channel.type].send({
-      channel: { id: channel.id, teamId: channel.team_id, type: channel.type, name: channel.name, config: channel.config, secrets },
-      content,
-      idempotencyKey: alert.idempotency_key,
-    });
+    // Account security: no alert email to an address an account has claimed but not verified.
+    const recipients = channel.type === 'email' ? await verifiedRecipients(db, channel.config.to as string[]) : null;
+    const config = recipients ? { ...channel.config, to: recipients.to } : channel.config;
+    outcome =
+      recipients && recipients.to.length === 0
+        ? { kind: 'permanent', statusCode: null, error: 'every recipient is an account whose email address is not verified yet' }
+        : await deps.providers[channel.type].send({
+            channel: { id: channel.id, teamId: channel.team_id, type: channel.type, name: channel.name, config, secrets },
+            content,
+            idempotencyKey: alert.idempotency_key,
+          });
   } catch (err) {
     // An undecryptable secret (wrong ENCRYPTION_KEY, row tampered) will not fix itself; anything
     // else (a MySQL blip while loading) is retried like a provider failure.

@@ -1,5 +1,6 @@
 'use client';
 import { ChangePasswordBody, UpdateProfileBody } from '@sentrypulse/shared';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
@@ -107,7 +108,13 @@ export default function AccountPage() {
           </fieldset>
         </Card>
         <Card title="Sessions">
-          <p className="text-sm text-fg-muted">Sign out on every device, including this one.</p>
+          <p className="text-sm text-fg-muted">
+            See and end each session, set up two-factor authentication or change your email under{' '}
+            <Link href="/account/security" className="text-brand hover:underline">
+              Security
+            </Link>
+            . Or sign out on every device, including this one.
+          </p>
           <Button
             variant="secondary"
             className="mt-3"

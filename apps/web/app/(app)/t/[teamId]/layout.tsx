@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, type ReactNode } from 'react';
+import { MfaGate } from '@/components/security/mfa-gate';
 import { ButtonLink } from '@/components/ui/button';
 import { EmptyState, SkeletonRows } from '@/components/ui/states';
 import { rememberTeam, useCurrentTeam } from '@/lib/team';
@@ -22,5 +23,5 @@ export default function TeamLayout({ children }: { children: ReactNode }) {
       </EmptyState>
     );
   }
-  return <>{children}</>;
+  return <MfaGate teamId={teamId}>{children}</MfaGate>;
 }

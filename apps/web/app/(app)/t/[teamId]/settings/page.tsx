@@ -6,6 +6,8 @@ import { useSWRConfig } from 'swr';
 import { InvitationsCard } from '@/components/team/invitations';
 import { MembersCard } from '@/components/team/members';
 import { PlanCard } from '@/components/team/plan';
+import { TeamSecurityCard } from '@/components/security/team-security-card';
+import { TeamSsoCard } from '@/components/security/team-sso-card';
 import { Button } from '@/components/ui/button';
 import { Card, PageHeader } from '@/components/ui/card';
 import { SkeletonRows } from '@/components/ui/states';
@@ -65,6 +67,8 @@ export default function TeamSettingsPage() {
         <MembersCard team={team} />
         <InvitationsCard team={team} />
         <PlanCard team={team} usage={{ members: members.data?.items.length }} />
+        <TeamSecurityCard team={team} />
+        <TeamSsoCard team={team} />
         <Card title="Leave or delete">
           <FormError message={dangerError} />
           <div className="flex flex-wrap gap-3">
