@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import type { Role } from '@sentrypulse/shared';
 import { loadConfig, type Config } from '@sentrypulse/shared/config';
 import bcrypt from 'bcrypt';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { buildApp } from '../src/app';
@@ -49,14 +49,21 @@ export async function deleteRedisPrefix(redisUrl: string, prefix: string) {
   }
 }
 
+export interface TestAppOptions {
+  /** A pino logger option, for tests that read what the app logged (default: no logging). */
+  logger?: FastifyServerOptions['logger'];
+  /** The database name's prefix, to tell a feature's databases apart. */
+  databasePrefix?: string;
+}
+
 /** Builds the real API against a fresh database; call close() in afterAll. */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase('api');
+export async function createTestApp(overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase(options.databasePrefix ?? 'api');
   const prefix = `sptest:${randomBytes(4).toString('hex')}`;
   const config = loadConfig(testEnv(database, prefix, overrides));
   let built: FastifyInstance | null = null;
   const contract = new ContractChecker(() => built!);
-  const app = await buildApp(config, { logger: false, instrument: (a) => a.addHook('onSend', contract.hook) });
+  const app = await buildApp(config, { logger: options.logger ?? false, instrument: (a) => a.addHook('onSend', contract.hook) });
   built = app;
   await app.ready();
   return {

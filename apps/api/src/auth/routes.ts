@@ -65,7 +65,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['auth'],
         operationId: 'login',
-        problems: [401],
+        problems: [401, 403],
         summary: 'Log in with email and password (with 2FA on: answers {mfa_required, mfa_token} for POST /login/2fa)',
         body: LoginBody,
         response: { 200: LoginResponse },

@@ -24,3 +24,8 @@ export async function removeDemo(db: Db, teamId: number, userId: number): Promis
 export function monitorUptimeRows(db: Db, teamId: number) {
   return db.selectFrom('monitors').select(['id', 'created_at', 'uptime_percentage']).where('team_id', '=', teamId).execute();
 }
+
+/** Removes a demo account left over from a seed that failed after creating it. */
+export async function deleteUserByEmail(db: Db, email: string): Promise<void> {
+  await db.deleteFrom('users').where('email', '=', email).execute();
+}

@@ -1,9 +1,10 @@
 import { encryptUserSecret } from '@sentrypulse/db';
 import { insertUser } from '../auth/queries';
 import { hashPassword } from '../auth/passwords';
-import { insertSecurityEvent, markEmailVerified, replaceRecoveryCodes } from '../security/queries';
+import { enableTotp, insertSecurityEvent, markEmailVerified, replaceRecoveryCodes, setPendingTotp } from '../security/queries';
 import { hashRecoveryCode } from '../security/totp';
 import { insertMember } from '../teams/queries';
+import { deleteUserByEmail } from './queries';
 import { DEMO_EMAIL, DEMO_PASSWORD, type DemoContext } from './seed';
 
 /** A second demo account, admin of the demo team, with two-factor authentication on. */
@@ -20,14 +21,12 @@ export const DEMO_2FA_RECOVERY_CODES = Array.from({ length: 10 }, (_, i) => `dem
 export async function seedSecurity(ctx: DemoContext): Promise<void> {
   await markEmailVerified(ctx.db, ctx.userId, DEMO_EMAIL);
   // Left over from a seed that failed after this step (the seed removes only the demo user and team).
-  await ctx.db.deleteFrom('users').where('email', '=', DEMO_2FA_EMAIL).execute();
+  await deleteUserByEmail(ctx.db, DEMO_2FA_EMAIL);
   const id = await insertUser(ctx.db, { name: 'Demo (2FA)', email: DEMO_2FA_EMAIL, passwordHash: await hashPassword(DEMO_PASSWORD) });
   await markEmailVerified(ctx.db, id, DEMO_2FA_EMAIL);
-  await ctx.db
-    .updateTable('users')
-    .set({ totp_secret_enc: encryptUserSecret(ctx.config.encryptionKey, id, DEMO_2FA_SECRET), totp_enabled_at: new Date(ctx.now) })
-    .where('id', '=', id)
-    .execute();
+  await setPendingTotp(ctx.db, id, encryptUserSecret(ctx.config.encryptionKey, id, DEMO_2FA_SECRET));
+  // Step 0 as the last used one: any current code is accepted at the first sign-in.
+  await enableTotp(ctx.db, id, 0);
   await replaceRecoveryCodes(ctx.db, id, DEMO_2FA_RECOVERY_CODES.map(hashRecoveryCode));
   await insertMember(ctx.db, ctx.teamId, id, 'admin');
   await insertSecurityEvent(ctx.db, { userId: id, event: 'mfa.enabled', ip: null, detail: 'demo seed' });

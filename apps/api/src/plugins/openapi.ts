@@ -17,7 +17,8 @@ import { $ZodRegistry, type $ZodType } from 'zod/v4/core';
  * - application/problem+json responses from the route's options: 401 unless public; 403 and 404
  *   from `config.permission`; 404 and 414 for path parameters; 400 for any validated input; 413
  *   and 415 for a body; 429 unless `config.rateLimit === false`; plus `schema.problems`;
- * - a 204 for a DELETE without a success schema; a text body (`{type: string}` under each media
+ * - a 204 for a DELETE without a success schema (or a route with `schema.noContent`), a 302 for
+ *   `schema.redirects`; a text body (`{type: string}` under each media
  *   type) for a route that declares `produces` and no success schema;
  * - named component schemas: every object, enum and union exported by `@sentrypulse/shared`
  *   becomes `#/components/schemas/<ExportName>`, referenced with `$ref`; unused ones are dropped
@@ -28,6 +29,10 @@ declare module 'fastify' {
   interface FastifySchema {
     /** Problem statuses the route answers beyond those derived from its options (e.g. 409). */
     problems?: readonly number[];
+    /** The route answers 204 with no body on success (a DELETE without a success schema does anyway). */
+    noContent?: true;
+    /** The route answers 302 with a `Location` (a browser-facing step of a sign-in flow). */
+    redirects?: true;
   }
 }
 
@@ -241,9 +246,10 @@ export function transform(input: TransformInput) {
       'x-response-description': 'OK',
       content: Object.fromEntries(produces.map((type) => [type, { schema: { type: 'string' } }])),
     };
-  } else if (!hasSuccess && method === 'DELETE') {
+  } else if (!hasSuccess && (method === 'DELETE' || source.noContent)) {
     response[204] = { type: 'null', 'x-response-description': 'No content' };
   }
+  if (source.redirects) response[302] = { type: 'null', 'x-response-description': 'Found: the browser goes on to the `Location` header.' };
 
   const problems = new Set<number>((source.problems as number[] | undefined) ?? []);
   if (!config.public) problems.add(401);
@@ -264,6 +270,8 @@ export function transform(input: TransformInput) {
     schema['x-body-optional'] = true;
   }
   delete schema.problems;
+  delete schema.noContent;
+  delete schema.redirects;
   return { schema, url: referenced.url };
 }
 

@@ -61,7 +61,7 @@ export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { public: true },
       preValidation: perIp,
-      schema: { tags, summary: 'Set a new password with the mailed token; signs out every session', body: PasswordResetConfirmBody },
+      schema: { tags, noContent: true, problems: [410], summary: 'Set a new password with the mailed token; signs out every session', body: PasswordResetConfirmBody },
     },
     async (req, reply) => {
       await security.confirmPasswordReset(contextOf(req), req.body.token, req.body.password, clientOf(req));
@@ -74,7 +74,7 @@ export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { public: true },
       preValidation: perIp,
-      schema: { tags, summary: 'Confirm an email address with the mailed token', body: VerifyEmailBody },
+      schema: { tags, noContent: true, problems: [409, 410], summary: 'Confirm an email address with the mailed token', body: VerifyEmailBody },
     },
     async (req, reply) => {
       await security.verifyEmail(contextOf(req), req.body.token, clientOf(req));
@@ -84,7 +84,7 @@ export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/auth/verify-email/resend',
-    { schema: { tags, summary: 'Mail a new verification link (3 an hour)', response: { 202: Accepted } } },
+    { schema: { tags, problems: [409], summary: 'Mail a new verification link (3 an hour)', response: { 202: Accepted } } },
     async (req, reply) => reply.code(202).send(await security.resendVerification(contextOf(req))),
   );
 
@@ -92,14 +92,14 @@ export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
     '/auth/email',
     {
       preValidation: perIp,
-      schema: { tags, summary: 'Change the email address: takes effect when the new address confirms; the old one is told', body: ChangeEmailBody, response: { 202: Accepted } },
+      schema: { tags, problems: [403, 409], summary: 'Change the email address: takes effect when the new address confirms; the old one is told', body: ChangeEmailBody, response: { 202: Accepted } },
     },
     async (req, reply) => reply.code(202).send(await security.requestEmailChange(contextOf(req), req.body.email, req.body.password, clientOf(req))),
   );
 
   app.post(
     '/auth/2fa/setup',
-    { schema: { tags, summary: 'Start TOTP setup: a new secret and its otpauth URI (pending until enabled)', response: { 200: TwoFactorSetupResponse } } },
+    { schema: { tags, problems: [409], summary: 'Start TOTP setup: a new secret and its otpauth URI (pending until enabled)', response: { 200: TwoFactorSetupResponse } } },
     async (req) => security.setupTwoFactor(contextOf(req)),
   );
 
@@ -107,14 +107,14 @@ export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
     '/auth/2fa/enable',
     {
       preValidation: perIp,
-      schema: { tags, summary: 'Turn 2FA on with a current code; returns ten single-use recovery codes', body: TwoFactorEnableBody, response: { 200: RecoveryCodesResponse } },
+      schema: { tags, problems: [409], summary: 'Turn 2FA on with a current code; returns ten single-use recovery codes', body: TwoFactorEnableBody, response: { 200: RecoveryCodesResponse } },
     },
     async (req) => security.enableTwoFactor(contextOf(req), req.body.code, clientOf(req)),
   );
 
   app.post(
     '/auth/2fa/disable',
-    { preValidation: perIp, schema: { tags, summary: 'Turn 2FA off (password and a code)', body: TwoFactorConfirmBody } },
+    { preValidation: perIp, schema: { tags, noContent: true, problems: [403], summary: 'Turn 2FA off (password and a code)', body: TwoFactorConfirmBody } },
     async (req, reply) => {
       await security.disableTwoFactor(contextOf(req), req.body, clientOf(req));
       return reply.code(204).send();
@@ -135,7 +135,7 @@ export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { public: true },
       preValidation: perIp,
-      schema: { tags, summary: 'Second login step: the mfa_token with a TOTP code or a recovery code', body: LoginTwoFactorBody, response: { 200: AuthResponse } },
+      schema: { tags, problems: [401], summary: 'Second login step: the mfa_token with a TOTP code or a recovery code', body: LoginTwoFactorBody, response: { 200: AuthResponse } },
     },
     async (req, reply) => {
       const res = await security.completeTwoFactorLogin(contextOf(req), req.body, clientOf(req));
@@ -161,7 +161,7 @@ export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/auth/sessions/revoke-others',
-    { schema: { tags, summary: 'Revoke every session but this one (the one of the refresh cookie)', response: { 200: RevokedCount } } },
+    { schema: { tags, problems: [400], summary: 'Revoke every session but this one (the one of the refresh cookie)', response: { 200: RevokedCount } } },
     async (req) => security.revokeOtherSessions(contextOf(req), refreshCookieOf(req), clientOf(req)),
   );
 
@@ -181,7 +181,7 @@ export const securityRoutes: FastifyPluginAsyncZod = async (app) => {
     '/teams/:teamId/security',
     {
       config: { permission: 'team.security' },
-      schema: { tags, summary: 'Require 2FA of every member (owners only)', params: TeamParams, body: TeamSecurityBody, response: { 200: TeamSecurityResponse } },
+      schema: { tags, problems: [409], summary: 'Require 2FA of every member (owners only)', params: TeamParams, body: TeamSecurityBody, response: { 200: TeamSecurityResponse } },
     },
     async (req) => security.updateTeamSecurity(contextOf(req), req.body.require_2fa, clientOf(req)),
   );

@@ -1,4 +1,4 @@
-import { decryptUserSecret, encryptUserSecret } from '@sentrypulse/db';
+import { decryptUserSecret, encryptUserSecret, transactionWithRetry } from '@sentrypulse/db';
 import type {
   Accepted,
   AuthResponse,
@@ -167,7 +167,7 @@ async function redeemToken(ctx: ServiceContext, purpose: 'password_reset' | 'ver
 export async function confirmPasswordReset(ctx: ServiceContext, token: string, password: string, client: ClientInfo): Promise<void> {
   const row = await redeemToken(ctx, 'password_reset', token, 'reset link', client);
   const passwordHash = await hashPassword(password);
-  const user = await ctx.db.transaction().execute(async (trx) => {
+  const user = await transactionWithRetry(ctx.db, async (trx) => {
     if (!(await q.claimAccountToken(trx, row.id))) throw new Gone('This reset link was already used.');
     const account = await q.findAccount(trx, { id: row.user_id });
     if (!account) throw new BadRequest('This reset link is not valid.');
@@ -250,7 +250,7 @@ export async function verifyEmail(ctx: ServiceContext, token: string, client: Cl
   if (!user || !row.email) throw new BadRequest('This verification link is not valid.');
   const changing = row.email !== user.email;
   if (changing && (await q.emailTaken(ctx.db, row.email, user.id))) throw new Conflict('Another account already uses this email address.');
-  await ctx.db.transaction().execute(async (trx) => {
+  await transactionWithRetry(ctx.db, async (trx) => {
     if (!(await q.claimAccountToken(trx, row.id))) throw new Gone('This verification link was already used.');
     await q.markEmailVerified(trx, user.id, row.email!);
   });

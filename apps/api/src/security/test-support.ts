@@ -1,10 +1,6 @@
 import { startSmtp, type FakeSmtp } from '@sentrypulse/worker/testing';
 import { Writable } from 'node:stream';
-import { createTestDatabase } from '@sentrypulse/db/testing';
-import { loadConfig } from '@sentrypulse/shared/config';
-import { randomBytes } from 'node:crypto';
-import { buildApp } from '../app';
-import { deleteRedisPrefix, testEnv, type TestApp } from '../../test/helpers';
+import { createTestApp, type TestApp } from '../../test/helpers';
 import { settleAccountWork } from './mail';
 
 export interface SecurityTestApp extends TestApp {
@@ -16,9 +12,6 @@ export interface SecurityTestApp extends TestApp {
 /** The real API with its own database, a real local SMTP server and a captured trace log. */
 export async function createSecurityTestApp(overrides: Record<string, string> = {}): Promise<SecurityTestApp> {
   const smtp = await startSmtp();
-  const database = await createTestDatabase('sec');
-  const prefix = `sptest:${randomBytes(4).toString('hex')}`;
-  const config = loadConfig(testEnv(database, prefix, { SMTP_URL: smtp.url, ENCRYPTION_KEY: 'ab'.repeat(32), ...overrides }));
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -26,20 +19,20 @@ export async function createSecurityTestApp(overrides: Record<string, string> = 
       cb();
     },
   });
-  const app = await buildApp(config, { logger: { level: 'trace', stream } });
-  await app.ready();
+  const t = await createTestApp(
+    { SMTP_URL: smtp.url, ENCRYPTION_KEY: 'ab'.repeat(32), LOG_LEVEL: 'trace', ...overrides },
+    { logger: { level: 'trace', stream }, databasePrefix: 'sec' },
+  );
   return {
-    app,
-    db: database.db,
-    database,
-    config,
+    ...t,
     smtp,
     logs,
     async close() {
-      await app.close();
-      await database.drop();
-      await deleteRedisPrefix(config.redisUrl, prefix);
-      await smtp.close();
+      try {
+        await t.close();
+      } finally {
+        await smtp.close();
+      }
     },
   };
 }

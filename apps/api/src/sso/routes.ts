@@ -39,7 +39,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     // `:team`, not `:teamId`: a public route, outside the team access hook.
     '/auth/sso/:team/start',
-    { config: { public: true }, preValidation: perIp, schema: { tags, summary: "Redirect to the team's provider (code + PKCE, state, nonce)", params: z.object({ team: IdParam }) } },
+    { config: { public: true }, preValidation: perIp, schema: { tags, summary: "Redirect to the team's provider (code + PKCE, state, nonce)", redirects: true, params: z.object({ team: IdParam }) } },
     async (req, reply) => reply.redirect(await sso.startSso(contextOf(req), req.params.team), 302),
   );
 
@@ -48,7 +48,17 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { public: true },
       preValidation: perIp,
-      schema: { tags, summary: 'The provider sends the browser back here; on success a session cookie and a redirect to the dashboard', querystring: z.record(z.string(), z.string()) },
+      schema: { tags, summary: 'The provider sends the browser back here; on success a session cookie and a redirect to the dashboard', redirects: true,
+        problems: [401, 403],
+        // What the provider sends back (RFC 6749 4.1.2 / 4.1.2.1); openid-client reads the rest of the URL itself.
+        querystring: z.looseObject({
+          code: z.string().max(2048).optional(),
+          state: z.string().max(512).optional(),
+          iss: z.string().max(2048).optional(),
+          error: z.string().max(256).optional(),
+          error_description: z.string().max(2048).optional(),
+        }),
+      },
     },
     async (req, reply) => {
       const ctx = contextOf(req);
