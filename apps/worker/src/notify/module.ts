@@ -76,6 +76,10 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
         mailFrom: ctx.config.mailFrom,
         telegramApiBase: ctx.config.telegramApiBase,
         whatsappApiBase: ctx.config.whatsappApiBase,
+        pagerdutyApiBase: ctx.config.pagerdutyApiBase,
+        opsgenieApiBase: ctx.config.opsgenieApiBase,
+        pushoverApiBase: ctx.config.pushoverApiBase,
+        twilioApiBase: ctx.config.twilioApiBase,
         allowPrivate: ctx.config.outboundAllowPrivate,
         timeoutMs: opts.timeoutMs ?? 15_000,
       });
