@@ -15,3 +15,4 @@ export type * from './check-batch-plan';
 export * from './check-batch';
 export * from './channels';
 export * from './sparklines';
+export * from './escalation';

@@ -48,6 +48,8 @@ export interface AlertInput {
   ackUrl?: string | null;
   /** An escalation step's message: which step (1-based) and how long nobody acknowledged. */
   escalation?: { step: number; round: number } | null;
+  /** The incident is open and nobody acknowledged it yet (its messages carry the ack link). */
+  acknowledgeable?: boolean;
 }
 
 export interface AlertContent {

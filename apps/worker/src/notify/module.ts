@@ -3,9 +3,13 @@ import {
   DELIVERY_ATTEMPTS,
   DELIVERY_BACKOFF_FACTOR,
   DELIVERY_BACKOFF_MS,
+  enqueue,
   enqueueDeliveries,
+  escalationStepJob,
   handle,
   incidentEventJob,
+  reminderJob,
+  type JobProducer,
   PermanentJobError,
   QUEUES,
   RetryLater,
@@ -16,7 +20,8 @@ import type { WorkerContext } from '../context';
 import { producerFor, runtimeFor } from '../jobs';
 import { counter, watchWorker } from '../metrics';
 import type { RunningModule, WorkerModule } from '../module';
-import { deliver, failAlert, fanOut } from './dispatcher';
+import { deliver, failAlert, fanOut, type ScheduledEscalation } from './dispatcher';
+import { runEscalationStep, runReminder } from './escalation';
 import { createProviders } from './providers';
 
 export interface NotifyOptions {
@@ -48,6 +53,14 @@ export function deliveryBackoff(attemptsMade: number, err: Error | undefined, ba
   if (retryAfter !== undefined) return retryAfter;
   const delay = baseMs * DELIVERY_BACKOFF_FACTOR ** Math.max(0, attemptsMade - 1);
   return Math.round(delay * (0.9 + Math.random() * 0.2));
+}
+
+/** Adds the delayed escalation jobs (deterministic ids: a replay adds nothing). */
+export async function scheduleEscalations(jobs: JobProducer, items: ScheduledEscalation[]): Promise<void> {
+  for (const s of items) {
+    if (s.kind === 'step') await enqueue(jobs, escalationStepJob, { incident_id: s.incident_id, round: s.round, step: s.step }, { delay: s.delayMs });
+    else await enqueue(jobs, reminderJob, { incident_id: s.incident_id, n: s.n }, { delay: s.delayMs });
+  }
 }
 
 const FANOUT_TRIES = 8;
@@ -99,7 +112,8 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
             try {
               const r = await fanOut(ctx.db, payload.event_id);
               await enqueueDeliveries(jobs, r.pendingIds, policy);
-              return { pending: r.pendingIds.length, suppressed: r.suppressed };
+              await scheduleEscalations(jobs, r.schedule);
+              return { pending: r.pendingIds.length, suppressed: r.suppressed, scheduled: r.schedule.length };
             } catch (err) {
               if (job.attemptsStarted >= FANOUT_TRIES) throw err;
               ctx.log.warn({ jobId: job.id, err: (err as Error).message }, 'alert fan-out failed; retrying');
@@ -152,10 +166,33 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
       );
       watchWorker(delivery);
 
+      // Escalation steps and reminders (ADR 0123): delayed jobs; each run re-checks the incident.
+      const escalation = startWorker(
+        runtimeFor(ctx),
+        QUEUES.escalation,
+        [
+          handle(escalationStepJob, async (payload) => {
+            const r = await runEscalationStep(ctx.db, payload);
+            await enqueueDeliveries(jobs, r.pendingIds, policy);
+            await scheduleEscalations(jobs, r.schedule);
+            return { pending: r.pendingIds.length, skipped: r.skipped ?? null };
+          }),
+          handle(reminderJob, async (payload) => {
+            const r = await runReminder(ctx.db, payload);
+            await enqueueDeliveries(jobs, r.pendingIds, policy);
+            await scheduleEscalations(jobs, r.schedule);
+            return { pending: r.pendingIds.length, skipped: r.skipped ?? null };
+          }),
+        ],
+        { concurrency: 20, maxStalledCount: 5, deadLetters: true, ...timings },
+      );
+      watchWorker(escalation);
+
       return {
         async close() {
           await fanout.close();
           await delivery.close();
+          await escalation.close();
           await Promise.allSettled([jobs.close(), ...Object.values(providers).map((p) => p.close?.())]);
         },
       };

@@ -140,7 +140,7 @@ describe('request shapes', () => {
     const a = await send('pagerduty', buildAlertContent(input('incident.acknowledged', { ackUrl: null }), 'https://app.example.com'));
     const r = await send('pagerduty', buildAlertContent(input('incident.resolved', { ackUrl: null, incident: { ...incident, status: 'resolved', resolved_at: new Date() } }), 'https://app.example.com'));
     for (const x of [t, a, r]) expect(x.out).toEqual({ kind: 'delivered', statusCode: 202, messageId: 'sentrypulse-3-incident-42' });
-    const [tb, ab, rb] = [t, a, r].map((x) => bodyOf(x.req!));
+    const [tb, ab, rb] = [t, a, r].map((x) => bodyOf(x.req!)) as [Record<string, any>, Record<string, any>, Record<string, any>];
     expect(t.req!.path).toBe('/v2/enqueue');
     expect(tb).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger', dedup_key: 'sentrypulse-3-incident-42', client: 'SentryPulse' });
     expect(tb.payload).toMatchObject({ summary: 'DOWN: api.example.com — 503', source: 'https://api.example.com/health', severity: 'critical', component: 'API <prod> & *edge*' });
