@@ -28,6 +28,7 @@ import { trackerRoute } from './analytics/tracker';
 import { statsRoutes } from './analytics/routes';
 import { siteRoutes } from './sites/routes';
 import { channelRoutes } from './channels/routes';
+import { escalationRoutes } from './escalation/routes';
 import { alertRoutes } from './alerts/routes';
 import './types';
 
@@ -122,6 +123,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(statsRoutes);
         await api.register(channelRoutes);
         await api.register(alertRoutes);
+        await api.register(escalationRoutes);
       },
       { prefix: '/api' },
     );
