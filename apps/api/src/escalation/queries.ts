@@ -89,3 +89,7 @@ export async function setMonitorPolicy(db: Db, teamId: number, monitorId: number
   const res = await db.updateTable('monitors').set({ escalation_policy_id: policyId }).where('team_id', '=', teamId).where('id', '=', monitorId).executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
+
+export async function monitorExists(db: Db, teamId: number, id: number): Promise<boolean> {
+  return (await db.selectFrom('monitors').select('id').where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst()) !== undefined;
+}

@@ -105,8 +105,7 @@ export async function setMonitorPolicy(ctx: ServiceContext, monitorId: number, p
   }
   if ((await q.setMonitorPolicy(ctx.db, team.id, monitorId, policyId)) === 0) {
     // Zero rows changed: either no such monitor, or the same value (MySQL counts changed rows).
-    const exists = await ctx.db.selectFrom('monitors').select('id').where('team_id', '=', team.id).where('id', '=', monitorId).executeTakeFirst();
-    if (!exists) throw new NotFound('Monitor');
+    if (!(await q.monitorExists(ctx.db, team.id, monitorId))) throw new NotFound('Monitor');
   }
   return { monitor_id: monitorId, escalation_policy_id: policyId };
 }
