@@ -63,13 +63,10 @@ async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | 
 
 /** A monitor (routed to Discord, which is not in the policy) and its incident opened as the engine does it. */
 async function openIncident(policyId: number | null): Promise<{ incidentId: number; monitorId: number; openedAt: number }> {
-  const m = await post(`/api/teams/${teamId}/monitors`, { name: 'API', type: 'http', url: 'https://api.example.com/health', interval_seconds: 60, enabled: false, channel_ids: [ch.discord] });
+  const m = await post(`/api/teams/${teamId}/monitors`, { name: 'API', type: 'http', url: 'https://api.example.com/health', interval_seconds: 60, enabled: false, channel_ids: [ch.discord], escalation_policy_id: policyId });
   expect(m.statusCode).toBe(201);
+  expect(m.json().escalation_policy_id).toBe(policyId);
   const monitorId = m.json().id as number;
-  if (policyId !== null) {
-    const set = await t.app.inject({ method: 'PUT', url: `/api/teams/${teamId}/monitors/${monitorId}/escalation-policy`, headers: bearer(admin), payload: { escalation_policy_id: policyId } });
-    expect(set.statusCode).toBe(200);
-  }
   const inc = await t.db.insertInto('incidents').values({ team_id: teamId, monitor_id: monitorId, kind: 'auto', title: 'API is down', severity: 'critical', started_at: new Date() }).executeTakeFirstOrThrow();
   const incidentId = Number(inc.insertId);
   const ev = await t.db.insertInto('incident_events').values({ team_id: teamId, incident_id: incidentId, monitor_id: monitorId, type: 'incident.opened' }).executeTakeFirstOrThrow();
@@ -140,8 +137,19 @@ describe('escalation policy API', () => {
     expect(await databaseFingerprint(t.db)).toEqual(before);
     const theirPolicy = (await post(`/api/teams/${other}/escalation-policies`, { name: 'theirs', steps: [{ delay_seconds: 0, channel_ids: [foreign] }] }, stranger)).json().id;
     const m = (await post(`/api/teams/${teamId}/monitors`, { name: 'M', type: 'http', url: 'https://x.example.com', interval_seconds: 60, enabled: false })).json().id;
-    const set = await t.app.inject({ method: 'PUT', url: `/api/teams/${teamId}/monitors/${m}/escalation-policy`, headers: bearer(admin), payload: { escalation_policy_id: theirPolicy } });
+    const before2 = await databaseFingerprint(t.db);
+    const set = await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m}`, headers: bearer(admin), payload: { escalation_policy_id: theirPolicy } });
     expect(set.statusCode).toBe(400);
+    expect(set.json().detail).toMatch(/not an escalation policy of this team/);
+    const created = await post(`/api/teams/${teamId}/monitors`, { name: 'N', type: 'http', url: 'https://y.example.com', interval_seconds: 60, enabled: false, escalation_policy_id: theirPolicy });
+    expect(created.statusCode).toBe(400);
+    expect(await databaseFingerprint(t.db)).toEqual(before2);
+    const own = (await post(`/api/teams/${teamId}/escalation-policies`, { name: 'own', steps: [{ delay_seconds: 0, channel_ids: [ch.slack] }] })).json().id;
+    const ok = await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m}`, headers: bearer(admin), payload: { escalation_policy_id: own } });
+    expect(ok.json().escalation_policy_id).toBe(own);
+    const cleared = await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${m}`, headers: bearer(admin), payload: { escalation_policy_id: null } });
+    expect(cleared.json().escalation_policy_id).toBeNull();
+    await t.app.inject({ method: 'DELETE', url: `/api/teams/${teamId}/escalation-policies/${own}`, headers: bearer(admin) });
   });
 });
 

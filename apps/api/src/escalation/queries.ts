@@ -84,12 +84,3 @@ export function findIncidentSummary(db: Db, teamId: number, id: number) {
   return db.selectFrom('incidents').select(['id', 'title', 'status', 'severity', 'started_at', 'acknowledged_at', 'acknowledged_via']).where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
 }
 
-/** Clears `escalation_policy_id` nowhere else: monitors keep it via ON DELETE SET NULL. */
-export async function setMonitorPolicy(db: Db, teamId: number, monitorId: number, policyId: number | null): Promise<number> {
-  const res = await db.updateTable('monitors').set({ escalation_policy_id: policyId }).where('team_id', '=', teamId).where('id', '=', monitorId).executeTakeFirst();
-  return Number(res.numUpdatedRows);
-}
-
-export async function monitorExists(db: Db, teamId: number, id: number): Promise<boolean> {
-  return (await db.selectFrom('monitors').select('id').where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst()) !== undefined;
-}

@@ -4,7 +4,6 @@ import {
   EscalationPolicyList,
   EscalationPolicyParams,
   Id,
-  IdParam,
   IncidentEscalation,
   IncidentParams,
   PaginationQuery,
@@ -28,8 +27,6 @@ const AckPreview = z.object({
   used: z.boolean(),
   expires_at: z.string(),
 });
-const MonitorPolicyParams = z.strictObject({ teamId: IdParam, monitorId: IdParam });
-const MonitorPolicyBody = z.strictObject({ escalation_policy_id: Id.nullable() });
 
 /**
  * Escalation policies (SPEC 11, 17): read with channels.read, change with channels.write (a policy
@@ -64,11 +61,6 @@ export const escalationRoutes: FastifyPluginAsyncZod = async (app) => {
       await service.deletePolicy(contextOf(req), req.params.policyId);
       return reply.code(204).send();
     },
-  );
-  app.put(
-    '/teams/:teamId/monitors/:monitorId/escalation-policy',
-    { config: { permission: 'monitors.write' }, schema: { tags, summary: "Set or clear (null) a monitor's escalation policy", params: MonitorPolicyParams, body: MonitorPolicyBody, response: { 200: z.object({ monitor_id: Id, escalation_policy_id: Id.nullable() }) } } },
-    async (req) => service.setMonitorPolicy(contextOf(req), req.params.monitorId, req.body.escalation_policy_id),
   );
   app.get(
     '/teams/:teamId/incidents/:incidentId/escalation',

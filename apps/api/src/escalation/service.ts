@@ -97,19 +97,6 @@ export async function deletePolicy(ctx: ServiceContext, id: number): Promise<voi
   if ((await q.deletePolicy(ctx.db, team.id, id)) === 0) throw new NotFound('Escalation policy');
 }
 
-/** Sets (or clears, with null) a monitor's policy; the policy must be the team's. */
-export async function setMonitorPolicy(ctx: ServiceContext, monitorId: number, policyId: number | null): Promise<{ monitor_id: number; escalation_policy_id: number | null }> {
-  const team = teamScope(ctx);
-  if (policyId !== null && !(await q.findPolicy(ctx.db, team.id, policyId))) {
-    throw new BadRequest(`escalation_policy_id: ${policyId} is not an escalation policy of this team`, { errors: [{ path: 'escalation_policy_id', message: 'unknown policy' }] });
-  }
-  if ((await q.setMonitorPolicy(ctx.db, team.id, monitorId, policyId)) === 0) {
-    // Zero rows changed: either no such monitor, or the same value (MySQL counts changed rows).
-    if (!(await q.monitorExists(ctx.db, team.id, monitorId))) throw new NotFound('Monitor');
-  }
-  return { monitor_id: monitorId, escalation_policy_id: policyId };
-}
-
 export async function getIncidentEscalation(ctx: ServiceContext, incidentId: number): Promise<IncidentEscalation> {
   const team = teamScope(ctx);
   const row = await findIncidentEscalation(ctx.db, team.id, incidentId);

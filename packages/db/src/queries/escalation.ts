@@ -73,3 +73,16 @@ export async function enabledChannelsAmong(db: Executor, teamId: number, ids: nu
   if (ids.length === 0) return [];
   return db.selectFrom('notification_channels').select(['id', 'type']).where('team_id', '=', teamId).where('enabled', '=', true).where('id', 'in', ids).orderBy('id').execute();
 }
+
+/**
+ * Sets (or clears) a monitor's escalation policy; false when the policy is not one of the team's
+ * (nothing written). Call inside the caller's transaction to roll the monitor back too.
+ */
+export async function assignMonitorEscalationPolicy(db: Executor, teamId: number, monitorId: number, policyId: number | null): Promise<boolean> {
+  if (policyId !== null) {
+    const p = await db.selectFrom('escalation_policies').select('id').where('team_id', '=', teamId).where('id', '=', policyId).executeTakeFirst();
+    if (!p) return false;
+  }
+  await db.updateTable('monitors').set({ escalation_policy_id: policyId }).where('team_id', '=', teamId).where('id', '=', monitorId).execute();
+  return true;
+}
