@@ -73,6 +73,8 @@ export const Incident = z.object({
   resolved_at: IsoDateTime.nullable(),
   acknowledged_by: Id.nullable(),
   acknowledged_at: IsoDateTime.nullable(),
+  /** Acknowledged from an alert's signed link: the channel's recipient (SPEC 11); absent in older answers. */
+  acknowledged_via: z.string().nullable().optional(),
   postmortem: z.string().nullable(),
   updates: z.array(IncidentUpdate),
   created_at: IsoDateTime,

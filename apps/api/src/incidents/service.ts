@@ -40,6 +40,7 @@ async function loadIncidents(ctx: ServiceContext, teamId: number, ids: number[])
       resolved_at: iso(r.resolved_at),
       acknowledged_by: r.acknowledged_by,
       acknowledged_at: iso(r.acknowledged_at),
+      acknowledged_via: r.acknowledged_via ?? null,
       postmortem: r.postmortem,
       updates: updates
         .filter((u) => u.incident_id === r.id)

@@ -170,7 +170,7 @@ export function ChannelForm({ onCreate }: { onCreate: (body: CreateChannelBody) 
       ) : null}
       {ONCALL[type] ? (
         <>
-          <p className="text-sm text-slate-600" data-testid="channel-help">
+          <p className="text-sm text-fg-muted" data-testid="channel-help">
             {ONCALL[type].help}
           </p>
           {ONCALL[type].fields.map((f) =>

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { IncidentStatusBadge, SeverityBadge } from '@/components/incidents/badges';
+import { EscalationState } from '@/components/escalation/escalation-state';
 import { IncidentScope } from '@/components/incidents/scope';
 import { Button } from '@/components/ui/button';
 import { Card, PageHeader } from '@/components/ui/card';
@@ -87,9 +88,10 @@ export default function IncidentDetailPage() {
       <FormError message={ackError} />
       {incident.acknowledged_at ? (
         <p className="mb-4 text-sm text-fg-muted" data-testid="acknowledged">
-          Acknowledged by {who(incident.acknowledged_by)} {formatDateTime(incident.acknowledged_at)}
+          Acknowledged by {incident.acknowledged_via ?? who(incident.acknowledged_by)} {formatDateTime(incident.acknowledged_at)}
         </p>
       ) : null}
+      <EscalationState teamId={teamId} incidentId={id} />
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
         <div className="grid min-w-0 gap-6">
           {open && can('incidents.respond') ? (
