@@ -42,7 +42,8 @@ export async function stopIncidentEscalation(db: Executor, teamId: number, incid
     .set({ stopped_at: sql<Date>`CURRENT_TIMESTAMP(3)`, stopped_reason: reason, next_at: null })
     .where('team_id', '=', teamId)
     .where('incident_id', '=', incidentId)
-    .where('stopped_at', 'is', null)
+    // 'exhausted' (every step notified) still gives way to the acknowledgement or resolution that ends it.
+    .where((eb) => eb.or([eb('stopped_at', 'is', null), eb('stopped_reason', '=', 'exhausted')]))
     .execute();
 }
 
