@@ -2,8 +2,9 @@ import { loadConfig } from '@sentrypulse/shared/config';
 import { signAckToken } from '@sentrypulse/shared/ack-link';
 import { enqueueIncidentEvents } from '@sentrypulse/jobs';
 import pino from 'pino';
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyOf, closeWorkerContext, createWorkerContext, notifyModule, startProviderFake, type FakeServer, type OncallKind, type RunningModule, type WorkerContext } from '@sentrypulse/worker/testing';
+import { bodyOf, closeWorkerContext, createWorkerContext, modules, notifyModule, startProviderFake, type FakeServer, type OncallKind, type RunningModule, type WorkerContext } from '@sentrypulse/worker/testing';
 import { bearer, createTeam, createTestApp, createUser, teamWithRoles, type TestApp, type TestUser } from '../../test/helpers';
 import { databaseFingerprint } from '../../test/tables';
 
@@ -19,7 +20,8 @@ const fakes = {} as Record<OncallKind, FakeServer>;
 const SID = `AC${'c3'.repeat(16)}`;
 
 let t: TestApp;
-let worker: { ctx: WorkerContext; mod: RunningModule };
+let worker: { ctx: WorkerContext; mod: RunningModule; monitoring: RunningModule };
+let target: { server: Server; url: string; healthy: boolean };
 let teamId: number;
 let admin: TestUser;
 let member: TestUser;
@@ -31,7 +33,12 @@ beforeAll(async () => {
   t = await createTestApp({ ENCRYPTION_KEY: KEY, ...bases });
   const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: t.database.url, REDIS_PREFIX: t.config.redisPrefix, ENCRYPTION_KEY: KEY, OUTBOUND_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:3000', ...bases };
   const ctx = createWorkerContext(loadConfig(env), pino({ level: 'silent' }));
-  worker = { ctx, mod: await notifyModule({ policy: { attempts: 3, backoffMs: 200 } }).start(ctx) };
+  // The real checks too: the flow below starts from a target going down.
+  const monitoring = await modules.find((m) => m.name === 'monitoring')!.start(ctx);
+  worker = { ctx, mod: await notifyModule({ policy: { attempts: 3, backoffMs: 200 } }).start(ctx), monitoring };
+  target = { server: createServer((_req, res) => res.writeHead(target.healthy ? 200 : 503).end(target.healthy ? 'ok' : 'down')), url: '', healthy: true };
+  await new Promise<void>((r) => target.server.listen(0, '127.0.0.1', r));
+  target.url = `http://127.0.0.1:${(target.server.address() as { port: number }).port}/health`;
   ({ teamId, admin, member } = await teamWithRoles(t));
   const make = async (type: string, config: Record<string, unknown>) => (await post(`/api/teams/${teamId}/channels`, { type, name: `${type} on-call`, config })).json().id as number;
   ch.slack = await make('slack', { webhook_url: `${fakes.slack.url}/services/T1/B1/x` });
@@ -42,7 +49,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.mod.close();
+  await worker?.monitoring.close();
   if (worker) await closeWorkerContext(worker.ctx);
+  target?.server.closeAllConnections();
+  await new Promise((r) => target?.server.close(r));
   await t?.close();
   await Promise.all(kinds.map((k) => fakes[k]?.close()));
 });
@@ -219,6 +229,33 @@ describe('the on-call flow', () => {
     const again = await t.app.inject({ method: 'POST', url: `/api/public/ack/${token}`, payload: {} });
     expect(again.statusCode).toBe(409);
     expect(again.json().detail).toMatch(/already used/);
+  });
+
+  it('from real checks: target down → Slack + PagerDuty → step 2 SMS → ack from the link → target up → resolve to exactly the notified channels', async () => {
+    const policy = (await post(`/api/teams/${teamId}/escalation-policies`, { name: 'Real', steps: [{ delay_seconds: 2, channel_ids: [ch.slack, ch.pagerduty] }, { delay_seconds: 60, channel_ids: [ch.sms] }] })).json();
+    target.healthy = false;
+    const m = await post(`/api/teams/${teamId}/monitors`, { name: 'Real target', type: 'http', url: target.url, interval_seconds: 3600, confirmations: 1, recovery_confirmations: 1, channel_ids: [ch.discord], escalation_policy_id: policy.id });
+    expect(m.statusCode).toBe(201);
+    const monitorId = m.json().id as number;
+    await post(`/api/teams/${teamId}/monitors/${monitorId}/check-now`, {});
+    const inc = await waitFor(() => t.db.selectFrom('incidents').select(['id', 'started_at']).where('monitor_id', '=', monitorId).executeTakeFirst(), 20_000);
+    const key = `sentrypulse-${teamId}-incident-${inc.id}`;
+    await waitFor(() => count('slack', { incidentId: inc.id, monitorId }) >= 1 && fakes.pagerduty.requests.some((r) => bodyOf(r).dedup_key === key && bodyOf(r).event_action === 'trigger'));
+    const smsBefore = fakes.sms.requests.length;
+    const smsReq = await waitFor(() => fakes.sms.requests.slice(smsBefore).find((r) => bodyOf(r).Body.startsWith('ESCALATED: 127.0.0.1')), 15_000);
+    const token = (bodyOf(smsReq).Body as string).split('/ack/')[1]!;
+    expect((await t.app.inject({ method: 'POST', url: `/api/public/ack/${token}`, payload: { incident_id: inc.id } })).statusCode).toBe(200);
+    await waitFor(() => fakes.pagerduty.requests.some((r) => bodyOf(r).dedup_key === key && bodyOf(r).event_action === 'acknowledge'));
+
+    target.healthy = true;
+    await post(`/api/teams/${teamId}/monitors/${monitorId}/check-now`, {});
+    await waitFor(() => fakes.pagerduty.requests.some((r) => bodyOf(r).dedup_key === key && bodyOf(r).event_action === 'resolve'), 20_000);
+    await waitFor(async () => (await t.db.selectFrom('alerts_sent').select('id').where('incident_id', '=', inc.id).where('event_type', '=', 'incident.resolved').where('status', '=', 'sent').execute()).length === 3);
+    const resolved = await t.db.selectFrom('alerts_sent').select('channel_id').where('incident_id', '=', inc.id).where('event_type', '=', 'incident.resolved').execute();
+    expect(resolved.map((r) => r.channel_id).sort((a, b) => a - b)).toEqual([ch.slack, ch.pagerduty, ch.sms].sort((a, b) => a - b));
+    expect(fakes.pagerduty.requests.map(bodyOf).filter((b) => b.dedup_key === key).map((b) => b.event_action)).toEqual(['trigger', 'acknowledge', 'resolve']);
+    expect(fakes.discord.requests.filter((r) => JSON.stringify(bodyOf(r)).includes(`/monitors/${monitorId}"`))).toHaveLength(0);
+    await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/monitors/${monitorId}`, headers: bearer(admin), payload: { enabled: false } });
   });
 
   it('acknowledging in the dashboard before the delay stops step 2', async () => {
