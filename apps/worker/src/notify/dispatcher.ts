@@ -74,7 +74,10 @@ async function routeEvent(
   if (event.type === 'incident.acknowledged') {
     return { channels: (await enabledChannelsAmong(db, team, notified)).filter((c) => FORWARDS_ACK[c.type]), schedule: [] };
   }
-  if (notified.length === 0) return { channels: await channelsForEvent(db, team, event.monitor_id), schedule: [] };
+  // No opening on record and no escalation: an incident older than this rule, so the routing.
+  if (notified.length === 0 && !(await findIncidentEscalation(db, team, event.incident_id))) {
+    return { channels: await channelsForEvent(db, team, event.monitor_id), schedule: [] };
+  }
   return { channels: await enabledChannelsAmong(db, team, notified), schedule: [] };
 }
 
