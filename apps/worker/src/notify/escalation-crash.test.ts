@@ -122,4 +122,28 @@ describe('a worker killed between escalation steps', () => {
       { event_key: `esc:${incidentId}:0:1`, status: 'sent' },
     ]);
   }, 90_000);
+
+  it('a running escalation whose timer Redis lost gets it back when a worker starts (due steps at once, nothing twice)', async () => {
+    const teamId = await createTeam(database.db);
+    const s = await insertChannel(database.db, teamId, 'slack', { webhook_url: `${slack.url}/services/T/B/lost` });
+    const p = await insertChannel(database.db, teamId, 'sms', { account_sid: SID, auth_token: 'twiliosecrettoken0123456789abcd', from: '+15550001111', to: '+15552223333' });
+    const steps = [{ delay_seconds: 1, channel_ids: [s] }, { delay_seconds: 60, channel_ids: [p] }];
+    const policy = await database.db.insertInto('escalation_policies').values({ team_id: teamId, name: 'lost', steps: JSON.stringify(steps) }).executeTakeFirstOrThrow();
+    const monitorId = await insertMonitor(database.db, teamId, { url: 'https://lost.example.com/', status: 'down', escalation_policy_id: Number(policy.insertId) });
+    // An escalation that started 10 s ago (step 1 done), with no job in Redis at all.
+    const { incidentId } = await insertIncidentEvent(database.db, teamId, monitorId);
+    await database.db
+      .insertInto('incident_escalations')
+      .values({ incident_id: incidentId, team_id: teamId, policy_id: Number(policy.insertId), policy: JSON.stringify({ steps, repeat: 0, remind_every_seconds: null }), started_at: new Date(Date.now() - 10_000) })
+      .execute();
+    const before = sms.requests.length;
+    await startWorker();
+    await waitFor(async () => sms.requests.length === before + 1, 20_000);
+    await startWorker();
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(sms.requests.length).toBe(before + 1);
+    expect(bodyOf(sms.requests.at(-1)!).Body).toMatch(/^ESCALATED: lost\.example\.com/);
+    const esc = await database.db.selectFrom('incident_escalations').selectAll().where('incident_id', '=', incidentId).executeTakeFirstOrThrow();
+    expect(esc).toMatchObject({ last_step: 1, stopped_reason: 'exhausted' });
+  }, 90_000);
 });

@@ -153,5 +153,34 @@ export async function runReminder(db: Db, p: { incident_id: number; n: number },
   return { pendingIds, schedule: [{ kind: 'reminder', incident_id: incident.id, n: p.n + 1, delayMs: Math.max(0, at - now) }] };
 }
 
+/**
+ * Start-up reconciliation (ADR 0123): the next step and the next reminder of every running
+ * escalation, as jobs to add. Their ids are deterministic, so a job still delayed in Redis (the
+ * normal case) makes the add a no-op; one lost with Redis data is added back with the delay it
+ * has left (or at once when overdue); one that already ran finds its alert rows and sends nothing.
+ */
+export async function resumableEscalations(db: Db, now = Date.now()): Promise<ScheduledEscalation[]> {
+  const rows = await db
+    .selectFrom('incident_escalations as e')
+    .innerJoin('incidents as i', (j) => j.onRef('i.id', '=', 'e.incident_id').onRef('i.team_id', '=', 'e.team_id'))
+    .select(['e.incident_id', 'e.policy', 'e.started_at', 'e.last_round', 'e.last_step', 'e.reminders_sent'])
+    .where('e.stopped_at', 'is', null)
+    .where('i.status', '!=', 'resolved')
+    .where('i.acknowledged_at', 'is', null)
+    .execute();
+  const out: ScheduledEscalation[] = [];
+  for (const r of rows) {
+    const started = r.started_at.getTime();
+    const next = nextEscalationStep(r.policy, r.last_round, r.last_step);
+    if (next) out.push({ kind: 'step', incident_id: r.incident_id, round: next.round, step: next.step, delayMs: Math.max(0, started + next.offsetSeconds * 1000 - now) });
+    const every = r.policy.remind_every_seconds;
+    if (every) {
+      const n = r.reminders_sent + 1;
+      out.push({ kind: 'reminder', incident_id: r.incident_id, n, delayMs: Math.max(0, started + n * every * 1000 - now) });
+    }
+  }
+  return out;
+}
+
 /** Seconds after the opening at which a step notifies (for the incident page and the tests). */
 export { stepOffsetSeconds };

@@ -21,7 +21,7 @@ import { producerFor, runtimeFor } from '../jobs';
 import { counter, watchWorker } from '../metrics';
 import type { RunningModule, WorkerModule } from '../module';
 import { deliver, failAlert, fanOut, type ScheduledEscalation } from './dispatcher';
-import { runEscalationStep, runReminder } from './escalation';
+import { resumableEscalations, runEscalationStep, runReminder } from './escalation';
 import { createProviders } from './providers';
 
 export interface NotifyOptions {
@@ -187,6 +187,13 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
         { concurrency: 20, maxStalledCount: 5, deadLetters: true, ...timings },
       );
       watchWorker(escalation);
+      // Start-up reconciliation: running escalations get their next step and reminder back if
+      // Redis lost them (deterministic ids: otherwise nothing is added). Best effort.
+      try {
+        await scheduleEscalations(jobs, await resumableEscalations(ctx.db));
+      } catch (err) {
+        ctx.log.warn({ err: (err as Error).message }, 'escalation reconciliation failed; running escalations keep their Redis timers');
+      }
 
       return {
         async close() {
