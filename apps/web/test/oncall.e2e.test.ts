@@ -92,6 +92,11 @@ describe('on-call dashboard', () => {
     expect(after.acknowledged_via).toBe('acknowledge link');
     await shoot(ack, 'oncall-ack-done');
     await anon.close();
+
+    // The incident page shows the acknowledgement on its timeline, with who (the link).
+    await page.goto(`/t/${teamId}/incidents/${incidentId}`);
+    await expect.poll(() => page.getByTestId('timeline-ack').textContent()).toContain('acknowledge link');
+    await shoot(page, 'oncall-incident-ack');
     await context.close();
   }, 180_000);
 });
