@@ -30,6 +30,7 @@ import { trackerRoute } from './analytics/tracker';
 import { statsRoutes } from './analytics/routes';
 import { siteRoutes } from './sites/routes';
 import { channelRoutes } from './channels/routes';
+import { escalationRoutes } from './escalation/routes';
 import { alertRoutes } from './alerts/routes';
 import { securityRoutes } from './security/routes';
 import { ssoRoutes } from './sso/routes';
@@ -136,6 +137,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(alertRoutes);
         await api.register(securityRoutes);
         await api.register(ssoRoutes);
+        await api.register(escalationRoutes);
       },
       { prefix: '/api' },
     );

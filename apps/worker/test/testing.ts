@@ -15,3 +15,6 @@ export { createTeam, insertMonitor } from '../src/monitoring/test-support';
 export type { AlertContent } from '../src/notify/message';
 export { webhookProvider } from '../src/notify/providers/webhook';
 export { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from './notify-support';
+// On-call provider fakes (SPEC 11) for the api's channel and escalation tests.
+export { bodyOf, startProviderFake, type OncallKind } from './oncall-fakes';
+export { slackProvider } from '../src/notify/providers/slack';

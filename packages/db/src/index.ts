@@ -10,6 +10,7 @@ export * from './queries/status-pages';
 export * from './queries/status-pages-cache';
 export * from './queries/monitoring';
 export * from './queries/monitoring-engine';
+export * from './queries/escalation';
 export * from './queries/monitoring-backfill';
 export * from './queries/channels';
 export * from './queries/installation';

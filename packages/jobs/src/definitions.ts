@@ -17,6 +17,8 @@ export const QUEUES = {
   analytics: 'analytics',
   /** Uptime refresh, daily rollups, check retention, outbox sweep, start-up reconciliation. */
   housekeeping: 'monitoring-housekeeping',
+  /** Escalation steps and "still down" reminders, delayed jobs (SPEC 11, ADR 0123). */
+  escalation: 'escalation',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -87,6 +89,30 @@ export const checkRetentionJob = defineJob({ queue: QUEUES.housekeeping, name: '
 /** Re-queue incident events whose enqueue after commit failed, every 30 s. */
 export const outboxJob = defineJob({ queue: QUEUES.housekeeping, name: 'outbox', schema: empty, options: housekeepingOptions });
 
+const escalationOptions = { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: 1000, removeOnFail: 5000 } as const;
+
+/**
+ * One escalation step of one incident, due at its delay (ADR 0123): round is the repeat (0-based),
+ * step the index in the policy. The id names all three, so a replayed schedule adds nothing and a
+ * worker killed mid-step is retried by BullMQ's stalled-job recovery on the same job.
+ */
+export const escalationStepJob = defineJob({
+  queue: QUEUES.escalation,
+  name: 'step',
+  schema: z.object({ incident_id: id, round: z.number().int().min(0).max(5), step: z.number().int().min(0).max(9) }),
+  jobId: (p) => `escalation-${p.incident_id}-r${p.round}-s${p.step}`,
+  options: escalationOptions,
+});
+
+/** The n-th "still down" reminder of an incident (1-based), due every remind_every_seconds. */
+export const reminderJob = defineJob({
+  queue: QUEUES.escalation,
+  name: 'reminder',
+  schema: z.object({ incident_id: id, n: z.number().int().min(1).max(10_000) }),
+  jobId: (p) => `reminder-${p.incident_id}-${p.n}`,
+  options: escalationOptions,
+});
+
 /** Every definition, for the tests that hold each one to its contract. */
 export const JOB_DEFINITIONS = [
   checkJob,
@@ -99,4 +125,6 @@ export const JOB_DEFINITIONS = [
   rollupJob,
   checkRetentionJob,
   outboxJob,
+  escalationStepJob,
+  reminderJob,
 ] as const;

@@ -17,6 +17,8 @@
  * monitoring-housekeeping  rollup          {}                                         (scheduler)                      rollup every 10 min
  * monitoring-housekeeping  retention       {}                                         (scheduler)                      retention every 60 min
  * monitoring-housekeeping  outbox          {}                                         (scheduler)                      outbox every 30 s
+ * escalation               step            { incident_id, round 0..5, step 0..9 }     escalation-<inc>-r<round>-s<step> — (delayed, ADR 0123)
+ * escalation               reminder        { incident_id, n ≥ 1 }                     reminder-<inc>-<n>               — (delayed)
  *
  * Default options: check attempts 1 (check-now 2), removeOnComplete true, removeOnFail 1000;
  * incident-event removeOnComplete 1000 / removeOnFail 5000 (the fan-out retries itself, 8 tries);

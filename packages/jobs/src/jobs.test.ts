@@ -63,6 +63,8 @@ const INVALID: Record<string, unknown> = {
   'monitoring-housekeeping/rollup': { date: '2026-01-01' },
   'monitoring-housekeeping/retention': { days: 1 },
   'monitoring-housekeeping/outbox': { limit: 5 },
+  'escalation/step': { incident_id: 1, round: 0, step: 10 },
+  'escalation/reminder': { incident_id: 1, n: 0 },
 };
 
 describe('job definitions', () => {

@@ -3,9 +3,23 @@ import { Email, Id, IdParam, IsoDateTime, paginated } from './common';
 
 /** Notification channels and the delivery log: the API contract (SPEC 4.4, 7). */
 
-export const ChannelType = z.enum(['email', 'telegram', 'whatsapp', 'webhook']);
+export const ChannelType = z.enum(['email', 'telegram', 'whatsapp', 'webhook', 'slack', 'discord', 'teams', 'pagerduty', 'opsgenie', 'ntfy', 'pushover', 'sms']);
 export type ChannelType = z.infer<typeof ChannelType>;
-export const AlertEventType = z.enum(['incident.opened', 'incident.updated', 'incident.resolved', 'certificate.expiring', 'test']);
+/**
+ * `incident.acknowledged`: someone took the incident (forwarded to the channels that were told it
+ * opened, ADR 0120); `incident.escalated`: a later escalation step's first message to its channels;
+ * `incident.reminder`: "still down" while unresolved (SPEC 11).
+ */
+export const AlertEventType = z.enum([
+  'incident.opened',
+  'incident.updated',
+  'incident.resolved',
+  'certificate.expiring',
+  'test',
+  'incident.acknowledged',
+  'incident.escalated',
+  'incident.reminder',
+]);
 export type AlertEventType = z.infer<typeof AlertEventType>;
 /** `suppressed`: the event fell inside a maintenance window, nothing was sent. */
 export const AlertStatus = z.enum(['pending', 'sent', 'failed', 'suppressed']);
@@ -17,6 +31,15 @@ export const SECRET_FIELDS: Record<ChannelType, readonly string[]> = {
   telegram: ['bot_token'],
   whatsapp: ['access_token'],
   webhook: ['secret'],
+  // The whole incoming-webhook URL is the credential for Slack, Discord and Teams.
+  slack: ['webhook_url'],
+  discord: ['webhook_url'],
+  teams: ['webhook_url'],
+  pagerduty: ['routing_key'],
+  opsgenie: ['api_key'],
+  ntfy: ['token'],
+  pushover: ['user_key', 'app_token'],
+  sms: ['auth_token'],
 };
 
 /** Bot API tokens look like `123456789:AA...` (bot id, colon, 35 url-safe characters). */
@@ -71,7 +94,108 @@ export const WebhookConfig = z.strictObject({
   secret: z.string().trim().regex(WEBHOOK_SECRET, "must be a Standard Webhooks secret ('whsec_' + base64 of at least 24 bytes)").optional(),
 });
 
-export const CHANNEL_CONFIG = { email: EmailConfig, telegram: TelegramConfig, whatsapp: WhatsAppConfig, webhook: WebhookConfig } as const;
+/**
+ * A chat incoming-webhook URL (Slack, Discord, Teams): https, no credentials. Plain http is let
+ * through here and refused by the API unless OUTBOUND_ALLOW_PRIVATE=true (local servers); private
+ * addresses are refused by the API and by the worker's guard at send time.
+ */
+export const ChatWebhookUrl = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .superRefine((u, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute https URL' });
+      return;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') ctx.addIssue({ code: 'custom', message: 'must use https' });
+    if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials (user:password@)' });
+  });
+
+/** PagerDuty integration (routing) key: 32 letters and digits. */
+export const PAGERDUTY_ROUTING_KEY = /^[A-Za-z0-9]{32}$/;
+/** E.164: '+', country code, up to 15 digits in all. */
+export const E164 = /^\+[1-9]\d{6,14}$/;
+
+export const SlackConfig = z.strictObject({ webhook_url: ChatWebhookUrl });
+export const DiscordConfig = z.strictObject({ webhook_url: ChatWebhookUrl });
+export const TeamsConfig = z.strictObject({ webhook_url: ChatWebhookUrl });
+export const PagerDutyConfig = z.strictObject({
+  routing_key: z.string().trim().regex(PAGERDUTY_ROUTING_KEY, 'must be a PagerDuty Events API v2 integration key (32 letters and digits)'),
+});
+export const OpsgenieConfig = z.strictObject({
+  api_key: z.string().trim().regex(/^[A-Za-z0-9-]{20,64}$/, 'must be an Opsgenie API integration key (a UUID)'),
+  region: z.enum(['us', 'eu'], { error: "must be 'us' or 'eu'" }).default('us'),
+});
+export const NtfyConfig = z.strictObject({
+  server_url: ChatWebhookUrl.optional(),
+  topic: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an ntfy topic (letters, digits, - and _, at most 64)'),
+  token: z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_\-.]+$/, 'must be an ntfy access token (tk_…)').optional(),
+});
+export const PushoverConfig = z.strictObject({
+  user_key: z.string().trim().regex(/^[A-Za-z0-9]{30}$/, 'must be a Pushover user or group key (30 letters and digits)'),
+  app_token: z.string().trim().regex(/^[A-Za-z0-9]{30}$/, 'must be a Pushover application token (30 letters and digits)'),
+});
+export const SmsConfig = z.strictObject({
+  account_sid: z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio Account SID ('AC' + 32 hex digits)"),
+  auth_token: z.string().trim().regex(/^[A-Za-z0-9]{16,64}$/, 'must be a Twilio auth token'),
+  from: z.string().trim().regex(E164, 'must be a phone number in E.164 format (+15551234567)'),
+  to: z.string().trim().regex(E164, 'must be a phone number in E.164 format (+15551234567)'),
+});
+
+export const CHANNEL_CONFIG = {
+  email: EmailConfig,
+  telegram: TelegramConfig,
+  whatsapp: WhatsAppConfig,
+  webhook: WebhookConfig,
+  slack: SlackConfig,
+  discord: DiscordConfig,
+  teams: TeamsConfig,
+  pagerduty: PagerDutyConfig,
+  opsgenie: OpsgenieConfig,
+  ntfy: NtfyConfig,
+  pushover: PushoverConfig,
+  sms: SmsConfig,
+} as const satisfies Record<ChannelType, z.ZodType>;
+
+/** Channels with a user-given URL the API checks before storing (the worker's guard checks again). */
+export const URL_FIELDS: Record<ChannelType, readonly string[]> = {
+  email: [],
+  telegram: [],
+  whatsapp: [],
+  webhook: ['url'],
+  slack: ['webhook_url'],
+  discord: ['webhook_url'],
+  teams: ['webhook_url'],
+  pagerduty: [],
+  opsgenie: [],
+  ntfy: ['server_url'],
+  pushover: [],
+  sms: [],
+};
+
+/**
+ * Which channels also hear of an acknowledgement (ADR 0120): the incident tools that keep their
+ * own state (PagerDuty, Opsgenie) and the shared rooms where a team watches; not the phones that
+ * woke someone (SMS, Pushover, ntfy, WhatsApp) or inboxes.
+ */
+export const FORWARDS_ACK: Record<ChannelType, boolean> = {
+  email: false,
+  telegram: true,
+  whatsapp: false,
+  webhook: true,
+  slack: true,
+  discord: true,
+  teams: true,
+  pagerduty: true,
+  opsgenie: true,
+  ntfy: false,
+  pushover: false,
+  sms: false,
+};
 
 const ChannelName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const common = { name: ChannelName, is_default: z.boolean().optional(), enabled: z.boolean().optional() };
@@ -83,8 +207,16 @@ export const CreateChannelBody = z.discriminatedUnion(
     z.strictObject({ type: z.literal('telegram'), config: TelegramConfig, ...common }),
     z.strictObject({ type: z.literal('whatsapp'), config: WhatsAppConfig, ...common }),
     z.strictObject({ type: z.literal('webhook'), config: WebhookConfig, ...common }),
+    z.strictObject({ type: z.literal('slack'), config: SlackConfig, ...common }),
+    z.strictObject({ type: z.literal('discord'), config: DiscordConfig, ...common }),
+    z.strictObject({ type: z.literal('teams'), config: TeamsConfig, ...common }),
+    z.strictObject({ type: z.literal('pagerduty'), config: PagerDutyConfig, ...common }),
+    z.strictObject({ type: z.literal('opsgenie'), config: OpsgenieConfig, ...common }),
+    z.strictObject({ type: z.literal('ntfy'), config: NtfyConfig, ...common }),
+    z.strictObject({ type: z.literal('pushover'), config: PushoverConfig, ...common }),
+    z.strictObject({ type: z.literal('sms'), config: SmsConfig, ...common }),
   ],
-  { error: "type must be one of 'email', 'telegram', 'whatsapp', 'webhook'" },
+  { error: `type must be one of ${ChannelType.options.map((t) => `'${t}'`).join(', ')}` },
 );
 export type CreateChannelBody = z.infer<typeof CreateChannelBody>;
 

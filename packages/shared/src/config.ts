@@ -27,6 +27,11 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('SentryPulse <alerts@sentrypulse.local>'),
   TELEGRAM_API_BASE: z.url().default('https://api.telegram.org'),
   WHATSAPP_API_BASE: z.url().default('https://graph.facebook.com/v21.0'),
+  PAGERDUTY_API_BASE: z.url().default('https://events.pagerduty.com'),
+  /** Unset: by the channel's region (api.opsgenie.com / api.eu.opsgenie.com); set: every region. */
+  OPSGENIE_API_BASE: z.url().optional(),
+  PUSHOVER_API_BASE: z.url().default('https://api.pushover.net'),
+  TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
   CHECK_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   PAGEVIEW_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
   CHECK_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
@@ -55,6 +60,10 @@ export interface Config {
   mailFrom: string;
   telegramApiBase: string;
   whatsappApiBase: string;
+  pagerdutyApiBase: string;
+  opsgenieApiBase: string | undefined;
+  pushoverApiBase: string;
+  twilioApiBase: string;
   checkRetentionDays: number;
   pageviewRetentionDays: number;
   /**
@@ -114,6 +123,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     telegramApiBase: e.TELEGRAM_API_BASE.replace(/\/$/, ''),
     whatsappApiBase: e.WHATSAPP_API_BASE.replace(/\/$/, ''),
+    pagerdutyApiBase: e.PAGERDUTY_API_BASE.replace(/\/$/, ''),
+    opsgenieApiBase: e.OPSGENIE_API_BASE?.replace(/\/$/, ''),
+    pushoverApiBase: e.PUSHOVER_API_BASE.replace(/\/$/, ''),
+    twilioApiBase: e.TWILIO_API_BASE.replace(/\/$/, ''),
     checkRetentionDays: e.CHECK_RETENTION_DAYS,
     pageviewRetentionDays: e.PAGEVIEW_RETENTION_DAYS,
     checkJobLockMs: e.CHECK_JOB_LOCK_MS,

@@ -13,7 +13,7 @@ export const IncidentKind = z.enum(['auto', 'manual', 'certificate']);
  */
 export const IncidentCause = z.enum(['down', 'degraded']);
 export type IncidentCause = z.infer<typeof IncidentCause>;
-export const IncidentEventType = z.enum(['incident.opened', 'incident.updated', 'incident.resolved', 'certificate.expiring']);
+export const IncidentEventType = z.enum(['incident.opened', 'incident.updated', 'incident.resolved', 'certificate.expiring', 'incident.acknowledged']);
 export type IncidentEventType = z.infer<typeof IncidentEventType>;
 
 const Title = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
@@ -73,6 +73,8 @@ export const Incident = z.object({
   resolved_at: IsoDateTime.nullable(),
   acknowledged_by: Id.nullable(),
   acknowledged_at: IsoDateTime.nullable(),
+  /** Acknowledged from an alert's signed link: the channel's recipient (SPEC 11); absent in older answers. */
+  acknowledged_via: z.string().nullable().optional(),
   postmortem: z.string().nullable(),
   updates: z.array(IncidentUpdate),
   created_at: IsoDateTime,

@@ -16,3 +16,4 @@ export * from './check-batch';
 export * from './channels';
 export * from './sparklines';
 export * from './account-security';
+export * from './escalation';

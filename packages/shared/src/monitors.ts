@@ -113,6 +113,8 @@ const MonitorFields = {
   severity: Severity.optional(),
   regions: z.array(z.string().regex(/^[a-z0-9-]{1,32}$/)).max(10).nullish(),
   channel_ids: z.array(Id).max(50).optional(),
+  /** The escalation policy its incidents follow (SPEC 11); null/absent: the team default, else its channels at once. */
+  escalation_policy_id: Id.nullish(),
   enabled: z.boolean().optional(),
 };
 
@@ -227,6 +229,8 @@ export const Monitor = z.object({
   regions: z.array(z.string()).nullable(),
   /** Notification channels the monitor alerts (the team's defaults when created without channel_ids). */
   channel_ids: z.array(Id),
+  /** SPEC 11; always present in answers (optional in the schema only so older fixtures still parse). */
+  escalation_policy_id: Id.nullable().optional(),
   enabled: z.boolean(),
   status: MonitorStatus,
   uptime_24h: z.number().nullable(),

@@ -145,7 +145,7 @@ describe('channels API', () => {
   });
 
   const bad: Array<[string, unknown, RegExp]> = [
-    ['unknown channel type', { type: 'sms', name: 'x', config: {} }, /type/],
+    ['unknown channel type', { type: 'carrier-pigeon', name: 'x', config: {} }, /type/],
     ['missing type', { name: 'x', config: {} }, /type/],
     ['telegram without chat_id', { type: 'telegram', name: 'x', config: { bot_token: TOKEN } }, /body\.config\.chat_id/],
     ['telegram token of the wrong shape', { type: 'telegram', name: 'x', config: { bot_token: 'not-a-token', chat_id: 1 } }, /bot_token.*Bot API token/],

@@ -2,6 +2,7 @@ import { decryptSecrets, encryptSecrets, findChannel, SecretDecryptionError } fr
 import {
   CHANNEL_CONFIG,
   SECRET_FIELDS,
+  URL_FIELDS,
   type Channel,
   type ChannelType,
   type CreateChannelBody,
@@ -23,6 +24,14 @@ export function maskSecret(field: string, value: string): string {
   const tail = value.slice(-4);
   if (field === 'secret' && value.startsWith('whsec_')) return `whsec_…${tail}`;
   if (field === 'bot_token' && value.includes(':')) return `${value.split(':')[0]}:…${tail}`;
+  // Incoming-webhook URLs are the credential: the host says which service, the rest is hidden.
+  if (field === 'webhook_url') {
+    try {
+      return `${new URL(value).origin}/…${tail}`;
+    } catch {
+      return `…${tail}`;
+    }
+  }
   return `…${tail}`;
 }
 
@@ -80,6 +89,24 @@ function checkWebhook(ctx: ServiceContext, config: Record<string, unknown>, path
   if (problem) throw new BadRequest(`${path}: ${problem}`, { errors: [{ path, message: problem }] });
 }
 
+/**
+ * The user-given URLs of the on-call types (Slack/Discord/Teams webhook, ntfy server): https only
+ * (plain http only where OUTBOUND_ALLOW_PRIVATE=true, for local servers), and no private address
+ * literal or localhost. The worker's guard checks the connected address again at send time.
+ */
+function checkUrls(ctx: ServiceContext, type: ChannelType, config: Record<string, unknown>) {
+  for (const field of URL_FIELDS[type]) {
+    if (type === 'webhook' || config[field] === undefined) continue;
+    const path = `body.config.${field}`;
+    const url = new URL(String(config[field]));
+    const problem =
+      url.protocol !== 'https:' && !ctx.config.outboundAllowPrivate
+        ? 'must use https (plain http only with OUTBOUND_ALLOW_PRIVATE=true)'
+        : webhookUrlProblem(url.toString(), ctx.config.outboundAllowPrivate);
+    if (problem) throw new BadRequest(`${path}: ${problem}`, { errors: [{ path, message: problem }] });
+  }
+}
+
 export async function listChannels(ctx: ServiceContext, limit: number, cursor: number | null) {
   const team = teamScope(ctx);
   const rows = await q.listChannels(ctx.db, team.id, cursor, limit + 1);
@@ -97,6 +124,7 @@ export async function createChannel(ctx: ServiceContext, body: CreateChannelBody
   const team = teamScope(ctx);
   const config: Record<string, unknown> = { ...body.config };
   let generated: string | null = null;
+  checkUrls(ctx, body.type, config);
   if (body.type === 'webhook') {
     checkWebhook(ctx, config, 'body.config.url');
     if (!config.secret) {
@@ -139,6 +167,7 @@ export async function updateChannel(ctx: ServiceContext, id: number, body: Updat
       throw new BadRequest(errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
     }
     const config = parsed.data as Record<string, unknown>;
+    checkUrls(ctx, row.type, config);
     if (row.type === 'webhook') {
       checkWebhook(ctx, config, 'body.config.url');
       if (!config.secret) throw new BadRequest('body.config.secret: the webhook has no signing secret', { errors: [{ path: 'body.config.secret', message: 'is required' }] });

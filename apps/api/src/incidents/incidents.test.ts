@@ -84,9 +84,10 @@ describe('manual incidents', () => {
     const denied = await inject({ method: 'PUT', url: `/api/teams/${teamId}/incidents/${inc.id}/postmortem`, headers: bearer(member), payload: { postmortem: 'no' } });
     expect(denied.statusCode).toBe(403);
 
-    expect(await eventTypes(inc.id)).toEqual(['incident.opened', 'incident.updated', 'incident.updated', 'incident.resolved']);
+    // The first acknowledgement is an event too (forwarded to PagerDuty/Opsgenie, stops escalation); the second is not.
+    expect(await eventTypes(inc.id)).toEqual(['incident.opened', 'incident.acknowledged', 'incident.updated', 'incident.updated', 'incident.resolved']);
     const events = await inject({ method: 'GET', url: `/api/teams/${teamId}/incident-events`, headers: bearer(member) });
-    expect(events.json().items.map((e: { type: string }) => e.type)).toEqual(['incident.resolved', 'incident.updated', 'incident.updated', 'incident.opened']);
+    expect(events.json().items.map((e: { type: string }) => e.type)).toEqual(['incident.resolved', 'incident.updated', 'incident.updated', 'incident.acknowledged', 'incident.opened']);
     const resolvedList = await inject({ method: 'GET', url: `/api/teams/${teamId}/incidents?status=resolved&monitor_id=${monitor.id}`, headers: bearer(member) });
     expect(resolvedList.json().items[0].id).toBe(inc.id);
   });

@@ -82,7 +82,7 @@ export function lockIncident(db: Db, teamId: number, id: number) {
 }
 
 export function findIncidentState(db: Db, teamId: number, id: number) {
-  return db.selectFrom('incidents').select(['id', 'status', 'acknowledged_at']).where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('incidents').select(['id', 'status', 'acknowledged_at', 'monitor_id']).where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
 }
 
 export async function updateIncidentFields(
@@ -95,15 +95,16 @@ export async function updateIncidentFields(
   await db.updateTable('incidents').set({ ...set, updated_at: now }).where('team_id', '=', teamId).where('id', '=', id).execute();
 }
 
-/** Keeps the first acknowledgement (who, when). */
-export async function acknowledgeIncident(db: Db, teamId: number, id: number, userId: number): Promise<void> {
-  await db
+/** Keeps the first acknowledgement (who, when); true when this call was it. */
+export async function acknowledgeIncident(db: Db, teamId: number, id: number, userId: number): Promise<boolean> {
+  const res = await db
     .updateTable('incidents')
     .set({ acknowledged_by: userId, acknowledged_at: new Date() })
     .where('id', '=', id)
     .where('team_id', '=', teamId)
     .where('acknowledged_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
 /** Ends the monitor's running outage (an outage incident resolved by hand). */

@@ -40,6 +40,7 @@ async function loadIncidents(ctx: ServiceContext, teamId: number, ids: number[])
       resolved_at: iso(r.resolved_at),
       acknowledged_by: r.acknowledged_by,
       acknowledged_at: iso(r.acknowledged_at),
+      acknowledged_via: r.acknowledged_via ?? null,
       postmortem: r.postmortem,
       updates: updates
         .filter((u) => u.incident_id === r.id)
@@ -152,7 +153,12 @@ export async function acknowledge(ctx: ServiceContext, id: number): Promise<Inci
   const current = await q.findIncidentState(ctx.db, team.id, id);
   if (!current) throw new NotFound('Incident');
   if (current.status === 'resolved') throw new Conflict('The incident is already resolved.');
-  await q.acknowledgeIncident(ctx.db, team.id, id, userId);
+  // The first acknowledgement stops escalation and reminders and is forwarded (ADR 0123).
+  const events = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await q.acknowledgeIncident(trx, team.id, id, userId))) return [];
+    return [await insertEvent(trx, team.id, id, current.monitor_id, null, 'incident.acknowledged')];
+  });
+  await publishEvents(ctx, events);
   return getIncident(ctx, id);
 }
 

@@ -1,4 +1,5 @@
 import {
+  assignMonitorEscalationPolicy,
   assignMonitorChannels,
   channelIdsByMonitor,
   findMonitor,
@@ -77,6 +78,7 @@ export function toMonitor(m: MonitorRow, apiPublicUrl: string, channelIds: numbe
     severity: m.severity,
     regions: m.regions,
     channel_ids: channelIds,
+    escalation_policy_id: m.escalation_policy_id ?? null,
     enabled: Boolean(m.enabled),
     status: m.status,
     uptime_24h: m.uptime_percentage === null ? null : Number(m.uptime_percentage),
@@ -95,6 +97,12 @@ async function assertChannels(trx: Parameters<typeof assignMonitorChannels>[0], 
     throw new BadRequest(`channel_ids contains ${unknownIds[0]}, which is not a channel of this team.`, {
       errors: [{ path: 'channel_ids', message: `unknown id ${unknownIds[0]}` }],
     });
+  }
+}
+
+async function assertPolicy(trx: Parameters<typeof assignMonitorChannels>[0], teamId: number, monitorId: number, policyId: number | null) {
+  if (!(await assignMonitorEscalationPolicy(trx, teamId, monitorId, policyId))) {
+    throw new BadRequest(`escalation_policy_id ${policyId} is not an escalation policy of this team.`, { errors: [{ path: 'escalation_policy_id', message: `unknown id ${policyId}` }] });
   }
 }
 
@@ -152,6 +160,7 @@ export async function createMonitor(ctx: ServiceContext, body: CreateMonitorBody
     });
     // No channel_ids: the team's default channels (SPEC 4.4).
     await assertChannels(trx, team.id, id, body.channel_ids);
+    if (body.escalation_policy_id != null) await assertPolicy(trx, team.id, id, body.escalation_policy_id);
     return id;
   }, { label: 'createMonitor' });
   // After commit: a scheduler upserted inside the transaction could fire before the commit, find
@@ -221,6 +230,7 @@ export async function updateMonitor(ctx: ServiceContext, id: number, body: Updat
     }
     await q.updateMonitorRow(trx, team.id, id, set);
     if (patch.channel_ids !== undefined) await assertChannels(trx, team.id, id, patch.channel_ids);
+    if (patch.escalation_policy_id !== undefined) await assertPolicy(trx, team.id, id, patch.escalation_policy_id);
     // Inside the transaction, so a Redis outage rolls the edit back (503). Safe before the commit:
     // a check that fires early reads the existing row (one check with the previous settings), and a
     // monitor not yet enabled answers 'paused' without touching its scheduler.

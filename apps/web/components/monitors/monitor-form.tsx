@@ -2,6 +2,7 @@
 import { DnsRecordType, HttpMethod, MonitorType, Severity, type Monitor } from '@sentrypulse/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { useChannels } from '../../lib/api/channels';
+import { usePolicies } from '../../lib/api/escalation';
 import { useZodForm } from '../../lib/forms';
 import { Button } from '../ui/button';
 import { Card } from '../ui/card';
@@ -50,6 +51,9 @@ export function MonitorForm({
   useEffect(() => {
     if (channels.data && channelIds === null) setChannelIds(channels.data.items.filter((c) => c.is_default).map((c) => c.id));
   }, [channels.data, channelIds]);
+  // The escalation policy (SPEC 11): empty = the team default, else the channels above at once.
+  const policies = usePolicies(teamId);
+  const [policyId, setPolicyId] = useState<number | null>(monitor?.escalation_policy_id ?? null);
   const hasThreshold = f.degraded_threshold_ms.trim() !== '';
   const headerError = Object.entries(form.errors).find(([k]) => k.startsWith('headers'))?.[1];
 
@@ -61,7 +65,10 @@ export function MonitorForm({
         e.preventDefault();
         const body = monitorBodyFromForm(f, editing);
         const channelChange = changedChannelIds(channelIds, monitor?.channel_ids);
-        const routing = channelChange ? { channel_ids: channelChange } : {};
+        const routing = {
+          ...(channelChange ? { channel_ids: channelChange } : {}),
+          ...(policyId !== (monitor?.escalation_policy_id ?? null) ? { escalation_policy_id: policyId } : {}),
+        };
         void form.submit(editing ? { ...body, ...routing } : { type: f.type, ...body, ...routing });
       }}
     >
@@ -179,6 +186,28 @@ export function MonitorForm({
           {form.errors.channel_ids ? (
             <p role="alert" className="mt-1 text-xs font-medium text-down">
               {form.errors.channel_ids}
+            </p>
+          ) : null}
+        </Card>
+      ) : null}
+      {policies.data && policies.data.items.length > 0 ? (
+        <Card title="Escalation">
+          <SelectField
+            label="Escalation policy"
+            name="escalation_policy_id"
+            value={policyId === null ? '' : String(policyId)}
+            onChange={(e) => setPolicyId(e.target.value ? Number(e.target.value) : null)}
+          >
+            <option value="">{policies.data.items.some((p) => p.is_default) ? 'Team default policy' : 'None: alert the channels above at once'}</option>
+            {policies.data.items.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </SelectField>
+          {form.errors.escalation_policy_id ? (
+            <p role="alert" className="mt-1 text-xs font-medium text-down">
+              {form.errors.escalation_policy_id}
             </p>
           ) : null}
         </Card>

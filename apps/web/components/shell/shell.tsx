@@ -16,6 +16,7 @@ const NAV: { path: string; label: string; icon: IconName }[] = [
   { path: '/status-pages', label: 'Status pages', icon: 'status' },
   { path: '/sites', label: 'Analytics', icon: 'analytics' },
   { path: '/channels', label: 'Notifications', icon: 'channel' },
+  { path: '/escalation', label: 'Escalation', icon: 'incident' },
   { path: '/settings', label: 'Team', icon: 'team' },
 ];
 

@@ -2,13 +2,20 @@ import {
   channelsForEvent,
   decryptSecrets,
   disableChannel,
+  enabledChannelsAmong,
+  escalationPolicyFor,
+  findIncidentEscalation,
+  notifiedChannelIds,
+  startIncidentEscalation,
+  stopIncidentEscalation,
   monitorsInMaintenance,
   newWebhookId,
   SecretDecryptionError,
   sql,
   type Db,
 } from '@sentrypulse/db';
-import type { ChannelType } from '@sentrypulse/shared';
+import { FORWARDS_ACK, nextEscalationStep, type ChannelType } from '@sentrypulse/shared';
+import { ackUrlFor } from './escalation';
 import { buildAlertContent, type AlertInput } from './message';
 import type { DeliveryOutcome, Provider } from './providers';
 import { verifiedRecipients } from './recipients';
@@ -24,14 +31,63 @@ export interface FanOutResult {
   /** Pending rows of this event (new or left by a crashed run): enqueue one delivery job each. */
   pendingIds: string[];
   suppressed: number;
+  /** Delayed jobs an opening under an escalation policy schedules (step 2 or the repeat, reminder 1). */
+  schedule: ScheduledEscalation[];
+}
+
+export type ScheduledEscalation =
+  | { kind: 'step'; incident_id: number; round: number; step: number; delayMs: number }
+  | { kind: 'reminder'; incident_id: number; n: number; delayMs: number };
+
+/**
+ * Which channels an event goes to (ADR 0123):
+ * - opened under an escalation policy (the monitor's, else the team default): step 1's channels,
+ *   and the escalation starts; without a policy: the monitor's routing at once (today's behaviour);
+ * - acknowledged: the channels the opening reached that take acknowledgements (FORWARDS_ACK);
+ * - resolved and updated: exactly the channels the opening (and escalations) reached; an incident
+ *   with no opening alert on record (older than this rule) falls back to the routing;
+ * - certificate: the routing.
+ */
+async function routeEvent(
+  db: Db,
+  event: { id: string | number; team_id: number; incident_id: number; monitor_id: number | null; type: string; created_at: Date },
+): Promise<{ channels: Array<{ id: number; type: ChannelType }>; schedule: ScheduledEscalation[] }> {
+  const team = event.team_id;
+  if (event.type === 'incident.opened') {
+    const policy = await escalationPolicyFor(db, team, event.monitor_id);
+    if (!policy) return { channels: await channelsForEvent(db, team, event.monitor_id), schedule: [] };
+    await startIncidentEscalation(db, team, event.incident_id, policy.id, policy.snapshot, event.created_at);
+    // The row as stored: a replay follows the snapshot taken the first time.
+    const esc = (await findIncidentEscalation(db, team, event.incident_id))!;
+    const plan = esc.policy;
+    const schedule: ScheduledEscalation[] = [];
+    const started = esc.started_at.getTime();
+    const next = nextEscalationStep(plan, 0, 0);
+    if (next) schedule.push({ kind: 'step', incident_id: event.incident_id, round: next.round, step: next.step, delayMs: Math.max(0, started + next.offsetSeconds * 1000 - Date.now()) });
+    if (plan.remind_every_seconds) schedule.push({ kind: 'reminder', incident_id: event.incident_id, n: 1, delayMs: Math.max(0, started + plan.remind_every_seconds * 1000 - Date.now()) });
+    return { channels: await enabledChannelsAmong(db, team, plan.steps[0]?.channel_ids ?? []), schedule };
+  }
+  if (event.type === 'certificate.expiring') return { channels: await channelsForEvent(db, team, event.monitor_id), schedule: [] };
+  if (event.type === 'incident.acknowledged' || event.type === 'incident.resolved') {
+    await stopIncidentEscalation(db, team, event.incident_id, event.type === 'incident.resolved' ? 'resolved' : 'acknowledged');
+  }
+  const notified = await notifiedChannelIds(db, team, event.incident_id);
+  if (event.type === 'incident.acknowledged') {
+    return { channels: (await enabledChannelsAmong(db, team, notified)).filter((c) => FORWARDS_ACK[c.type]), schedule: [] };
+  }
+  // No opening on record and no escalation: an incident older than this rule, so the routing.
+  if (notified.length === 0 && !(await findIncidentEscalation(db, team, event.incident_id))) {
+    return { channels: await channelsForEvent(db, team, event.monitor_id), schedule: [] };
+  }
+  return { channels: await enabledChannelsAmong(db, team, notified), schedule: [] };
 }
 
 export async function fanOut(db: Db, eventId: number): Promise<FanOutResult> {
   const event = await db.selectFrom('incident_events').selectAll().where('id', '=', String(eventId)).executeTakeFirst();
   // Gone with its team or incident (cascade): nothing to tell anyone.
-  if (!event) return { pendingIds: [], suppressed: 0 };
+  if (!event) return { pendingIds: [], suppressed: 0, schedule: [] };
   const eventKey = `event:${event.id}`;
-  const channels = await channelsForEvent(db, event.team_id, event.monitor_id);
+  const { channels, schedule } = await routeEvent(db, event);
   let suppressed = false;
   if (event.monitor_id !== null) {
     // Judged at the event's time, not the processing time: a queue backlog must not change it.
@@ -67,13 +123,14 @@ export async function fanOut(db: Db, eventId: number): Promise<FanOutResult> {
   return {
     pendingIds: rows.filter((r) => r.status === 'pending').map((r) => String(r.id)),
     suppressed: rows.filter((r) => r.status === 'suppressed').length,
+    schedule,
   };
 }
 
 /** Loads what the message says about the event (incident, monitor, newest status code, update). */
 export async function loadAlertInput(
   db: Db,
-  alert: { team_id: number; event_id: string | number | null; event_type: AlertInput['eventType']; incident_id: number | null; monitor_id: number | null; created_at: Date },
+  alert: { team_id: number; event_id: string | number | null; event_key?: string; event_type: AlertInput['eventType']; incident_id: number | null; monitor_id: number | null; created_at: Date },
   channelName: string,
 ): Promise<AlertInput> {
   const teamId = alert.team_id;
@@ -85,7 +142,7 @@ export async function loadAlertInput(
     alert.incident_id !== null
       ? db
           .selectFrom('incidents')
-          .select(['id', 'title', 'status', 'severity', 'kind', 'cause', 'started_at', 'resolved_at'])
+          .select(['id', 'title', 'status', 'severity', 'kind', 'cause', 'started_at', 'resolved_at', 'acknowledged_at', 'acknowledged_via', 'acknowledged_by'])
           .where('id', '=', alert.incident_id)
           .where('team_id', '=', teamId)
           .executeTakeFirst()
@@ -132,12 +189,23 @@ export async function loadAlertInput(
   ]);
   const statusCode = last?.status_code ?? null;
   const update: AlertInput['update'] = u ?? null;
+  // Who acknowledged: the member's name, or the link's recipient.
+  let acknowledgedBy: string | null = incident?.acknowledged_via ?? null;
+  if (incident?.acknowledged_by != null && !acknowledgedBy) {
+    const user = await db.selectFrom('users').select('name').where('id', '=', incident.acknowledged_by).executeTakeFirst();
+    acknowledgedBy = user?.name ?? null;
+  }
+  const esc = /^esc:\d+:(\d+):(\d+)$/.exec(alert.event_key ?? '');
   return {
     eventType: alert.event_type,
     teamId,
     channelName,
     occurredAt,
-    incident: incident ? { id: incident.id, title: incident.title, status: incident.status, severity: incident.severity, cause, started_at: incident.started_at, resolved_at: incident.resolved_at } : null,
+    incident: incident
+      ? { id: incident.id, title: incident.title, status: incident.status, severity: incident.severity, cause, started_at: incident.started_at, resolved_at: incident.resolved_at, acknowledged_by: acknowledgedBy }
+      : null,
+    escalation: esc ? { round: Number(esc[1]), step: Number(esc[2]) + 1 } : null,
+    acknowledgeable: incident ? incident.status !== 'resolved' && incident.acknowledged_at === null : false,
     monitor: monitor ?? null,
     statusCode,
     responseTimeMs: slowCheck?.response_time_ms ?? null,
@@ -190,6 +258,7 @@ export async function deliver(deps: DeliverDeps, alertId: string, lastAttempt: b
   let outcome: DeliveryOutcome;
   try {
     const input = await loadAlertInput(db, alert, channel.name);
+    input.ackUrl = ackUrlFor(deps, alert, input);
     const content = buildAlertContent(input, deps.publicUrl);
     const secrets = decryptSecrets(deps.encryptionKey, channel.team_id, channel.secret_ciphertext);
     // Account security: no alert email to an address an account has claimed but not verified.

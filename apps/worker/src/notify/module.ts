@@ -3,9 +3,13 @@ import {
   DELIVERY_ATTEMPTS,
   DELIVERY_BACKOFF_FACTOR,
   DELIVERY_BACKOFF_MS,
+  enqueue,
   enqueueDeliveries,
+  escalationStepJob,
   handle,
   incidentEventJob,
+  reminderJob,
+  type JobProducer,
   PermanentJobError,
   QUEUES,
   RetryLater,
@@ -16,7 +20,8 @@ import type { WorkerContext } from '../context';
 import { producerFor, runtimeFor } from '../jobs';
 import { counter, watchWorker } from '../metrics';
 import type { RunningModule, WorkerModule } from '../module';
-import { deliver, failAlert, fanOut } from './dispatcher';
+import { deliver, failAlert, fanOut, type ScheduledEscalation } from './dispatcher';
+import { resumableEscalations, runEscalationStep, runReminder } from './escalation';
 import { createProviders } from './providers';
 
 export interface NotifyOptions {
@@ -50,6 +55,14 @@ export function deliveryBackoff(attemptsMade: number, err: Error | undefined, ba
   return Math.round(delay * (0.9 + Math.random() * 0.2));
 }
 
+/** Adds the delayed escalation jobs (deterministic ids: a replay adds nothing). */
+export async function scheduleEscalations(jobs: JobProducer, items: ScheduledEscalation[]): Promise<void> {
+  for (const s of items) {
+    if (s.kind === 'step') await enqueue(jobs, escalationStepJob, { incident_id: s.incident_id, round: s.round, step: s.step }, { delay: s.delayMs });
+    else await enqueue(jobs, reminderJob, { incident_id: s.incident_id, n: s.n }, { delay: s.delayMs });
+  }
+}
+
 const FANOUT_TRIES = 8;
 /**
  * Starts of a delivery whose alerts_sent row is not there (250 ms, 0.5, 1, 2 s apart: ~4 s in
@@ -76,6 +89,10 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
         mailFrom: ctx.config.mailFrom,
         telegramApiBase: ctx.config.telegramApiBase,
         whatsappApiBase: ctx.config.whatsappApiBase,
+        pagerdutyApiBase: ctx.config.pagerdutyApiBase,
+        opsgenieApiBase: ctx.config.opsgenieApiBase,
+        pushoverApiBase: ctx.config.pushoverApiBase,
+        twilioApiBase: ctx.config.twilioApiBase,
         allowPrivate: ctx.config.outboundAllowPrivate,
         timeoutMs: opts.timeoutMs ?? 15_000,
       });
@@ -95,7 +112,8 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
             try {
               const r = await fanOut(ctx.db, payload.event_id);
               await enqueueDeliveries(jobs, r.pendingIds, policy);
-              return { pending: r.pendingIds.length, suppressed: r.suppressed };
+              await scheduleEscalations(jobs, r.schedule);
+              return { pending: r.pendingIds.length, suppressed: r.suppressed, scheduled: r.schedule.length };
             } catch (err) {
               if (job.attemptsStarted >= FANOUT_TRIES) throw err;
               ctx.log.warn({ jobId: job.id, err: (err as Error).message }, 'alert fan-out failed; retrying');
@@ -148,10 +166,40 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
       );
       watchWorker(delivery);
 
+      // Escalation steps and reminders (ADR 0123): delayed jobs; each run re-checks the incident.
+      const escalation = startWorker(
+        runtimeFor(ctx),
+        QUEUES.escalation,
+        [
+          handle(escalationStepJob, async (payload) => {
+            const r = await runEscalationStep(ctx.db, payload);
+            await enqueueDeliveries(jobs, r.pendingIds, policy);
+            await scheduleEscalations(jobs, r.schedule);
+            return { pending: r.pendingIds.length, skipped: r.skipped ?? null };
+          }),
+          handle(reminderJob, async (payload) => {
+            const r = await runReminder(ctx.db, payload);
+            await enqueueDeliveries(jobs, r.pendingIds, policy);
+            await scheduleEscalations(jobs, r.schedule);
+            return { pending: r.pendingIds.length, skipped: r.skipped ?? null };
+          }),
+        ],
+        { concurrency: 20, maxStalledCount: 5, deadLetters: true, ...timings },
+      );
+      watchWorker(escalation);
+      // Start-up reconciliation: running escalations get their next step and reminder back if
+      // Redis lost them (deterministic ids: otherwise nothing is added). Best effort.
+      try {
+        await scheduleEscalations(jobs, await resumableEscalations(ctx.db));
+      } catch (err) {
+        ctx.log.warn({ err: (err as Error).message }, 'escalation reconciliation failed; running escalations keep their Redis timers');
+      }
+
       return {
         async close() {
           await fanout.close();
           await delivery.close();
+          await escalation.close();
           await Promise.allSettled([jobs.close(), ...Object.values(providers).map((p) => p.close?.())]);
         },
       };

@@ -33,7 +33,7 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-async function startFake(defaultAnswer: (req: RecordedRequest) => ScriptedAnswer): Promise<FakeServer> {
+export async function startFake(defaultAnswer: (req: RecordedRequest) => ScriptedAnswer): Promise<FakeServer> {
   const fake: FakeServer = {
     url: '',
     requests: [],

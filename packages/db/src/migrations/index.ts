@@ -8,6 +8,7 @@ import * as performanceIncidents from './2026_11_29_0006_performance_incidents';
 import * as installation from './2026_11_29_0007_installation';
 import * as accountSecurity from './2026_12_07_0010_account_security';
 import * as teamSso from './2026_12_07_0011_team_sso';
+import * as oncall from './2026_12_07_0020_oncall';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder at run time) works the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0007_installation': installation,
   '2026_12_07_0010_account_security': accountSecurity,
   '2026_12_07_0011_team_sso': teamSso,
+  '2026_12_07_0020_oncall': oncall,
 };

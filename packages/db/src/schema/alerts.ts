@@ -4,8 +4,16 @@ type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
-export type ChannelType = 'email' | 'telegram' | 'whatsapp' | 'webhook';
-export type AlertEventType = 'incident.opened' | 'incident.updated' | 'incident.resolved' | 'certificate.expiring' | 'test';
+export type ChannelType = 'email' | 'telegram' | 'whatsapp' | 'webhook' | 'slack' | 'discord' | 'teams' | 'pagerduty' | 'opsgenie' | 'ntfy' | 'pushover' | 'sms';
+export type AlertEventType =
+  | 'incident.opened'
+  | 'incident.updated'
+  | 'incident.resolved'
+  | 'certificate.expiring'
+  | 'test'
+  | 'incident.acknowledged'
+  | 'incident.escalated'
+  | 'incident.reminder';
 export type AlertStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
 
 export interface NotificationChannelsTable {

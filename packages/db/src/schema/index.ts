@@ -3,6 +3,7 @@ import type { AlertsTables } from './alerts';
 import type { AnalyticsTables } from './analytics';
 import type { InstallationTables } from './installation';
 import type { MonitoringTables } from './monitoring';
+import type { OncallTables } from './oncall';
 import type { StatusPagesTables } from './status-pages';
 import type { SecurityTables } from './security';
 
@@ -11,8 +12,9 @@ export type * from './alerts';
 export type * from './analytics';
 export type * from './installation';
 export type * from './monitoring';
+export type * from './oncall';
 export type * from './status-pages';
 export type * from './security';
 
 /** All tables; each capability adds its tables in its own file and joins them here. */
-export interface Database extends AccountsTables, AlertsTables, AnalyticsTables, InstallationTables, MonitoringTables, StatusPagesTables, SecurityTables {}
+export interface Database extends AccountsTables, AlertsTables, AnalyticsTables, InstallationTables, MonitoringTables, StatusPagesTables, SecurityTables, OncallTables {}

@@ -14,7 +14,7 @@ export type IncidentSeverity = 'critical' | 'major' | 'minor';
 export type IncidentKind = 'auto' | 'manual' | 'certificate';
 /** What an automatic incident is about (NULL for manual and certificate incidents). */
 export type IncidentCause = 'down' | 'degraded';
-export type IncidentEventType = 'incident.opened' | 'incident.updated' | 'incident.resolved' | 'certificate.expiring';
+export type IncidentEventType = 'incident.opened' | 'incident.updated' | 'incident.resolved' | 'certificate.expiring' | 'incident.acknowledged';
 export type DnsRecordType = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'NS';
 
 export interface MonitorsTable {
@@ -49,6 +49,8 @@ export interface MonitorsTable {
   alert_on_degraded: Defaulted<boolean | number>;
   severity: Defaulted<IncidentSeverity>;
   regions: JSONColumnType<string[] | null, string | null, string | null>;
+  /** The escalation policy alerts of this monitor follow (null: the team default, else its channels at once). */
+  escalation_policy_id: Generated<number | null>;
   enabled: Defaulted<boolean | number>;
   status: Defaulted<MonitorStatus>;
   status_changed_at: Date | null;
@@ -126,6 +128,8 @@ export interface IncidentsTable {
   resolved_at: Date | null;
   acknowledged_by: number | null;
   acknowledged_at: Date | null;
+  /** Acknowledged from a signed link: the channel's recipient (ADR 0120). */
+  acknowledged_via: Generated<string | null>;
   postmortem: string | null;
   created_by: number | null;
   created_at: CreatedAt;

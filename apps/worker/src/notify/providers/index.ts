@@ -1,5 +1,13 @@
 import type { ChannelType } from '@sentrypulse/shared';
+import { discordProvider } from './discord';
 import { emailProvider } from './email';
+import { ntfyProvider } from './ntfy';
+import { opsgenieProvider } from './opsgenie';
+import { pagerdutyProvider } from './pagerduty';
+import { pushoverProvider } from './pushover';
+import { slackProvider } from './slack';
+import { smsProvider } from './sms';
+import { teamsProvider } from './teams';
 import { telegramProvider } from './telegram';
 import type { Provider, ProviderSettings } from './types';
 import { webhookProvider } from './webhook';
@@ -14,5 +22,13 @@ export function createProviders(settings: ProviderSettings): Record<ChannelType,
     telegram: telegramProvider(settings),
     whatsapp: whatsappProvider(settings),
     webhook: webhookProvider(settings),
+    slack: slackProvider(settings),
+    discord: discordProvider(settings),
+    teams: teamsProvider(settings),
+    pagerduty: pagerdutyProvider(settings),
+    opsgenie: opsgenieProvider(settings),
+    ntfy: ntfyProvider(settings),
+    pushover: pushoverProvider(settings),
+    sms: smsProvider(settings),
   };
 }

@@ -40,6 +40,14 @@ export interface ProviderSettings {
   mailFrom: string;
   telegramApiBase: string;
   whatsappApiBase: string;
+  /** On-call provider bases (SPEC 17), overridable so tests use local fakes. */
+  pagerdutyApiBase?: string;
+  /** Unset: by the channel's region. */
+  opsgenieApiBase?: string | undefined;
+  pushoverApiBase?: string;
+  twilioApiBase?: string;
+  /** The ntfy server of channels without server_url. */
+  ntfyDefaultServer?: string;
   allowPrivate: boolean;
   /** Whole-request budget for HTTP providers (SPEC 8: 15 s). */
   timeoutMs: number;

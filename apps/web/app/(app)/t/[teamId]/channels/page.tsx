@@ -50,7 +50,7 @@ export default function ChannelsPage() {
           {channels.error && !channels.data ? <ErrorState error={channels.error} onRetry={() => channels.mutate()} /> : null}
           {!channels.data && !channels.error ? <SkeletonRows rows={3} /> : null}
           {channels.data && channels.data.items.length === 0 ? (
-            <EmptyState title="No channels yet">Add an email address, a Telegram chat, a WhatsApp number or a webhook; then send a test to see it arrive.</EmptyState>
+            <EmptyState title="No channels yet">Add Slack, Discord, Teams, PagerDuty, Opsgenie, ntfy, Pushover, SMS, email, Telegram, WhatsApp or a webhook; then send a test to see it arrive.</EmptyState>
           ) : null}
           <ul className="divide-y divide-border" data-testid="channels">
             {channels.data?.items.map((c) => (

@@ -2,8 +2,9 @@
 import { IncidentStatus, IncidentUpdateBody, PostmortemBody } from '@sentrypulse/shared';
 import Link from 'next/link';
 import { useParams } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { IncidentStatusBadge, SeverityBadge } from '@/components/incidents/badges';
+import { EscalationState } from '@/components/escalation/escalation-state';
 import { IncidentScope } from '@/components/incidents/scope';
 import { Button } from '@/components/ui/button';
 import { Card, PageHeader } from '@/components/ui/card';
@@ -50,6 +51,24 @@ export default function IncidentDetailPage() {
   if (!incident) return <SkeletonRows rows={4} height="h-20" />;
   const open = incident.status !== 'resolved';
   const timeline = [...incident.updates].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+  // The acknowledgement is a timeline entry of its own (SPEC 11), placed by time among the updates (newest first).
+  const ackAt = incident.acknowledged_at ? Date.parse(incident.acknowledged_at) : null;
+  const ackIndex = ackAt === null ? -1 : (() => {
+    const j = timeline.findIndex((u) => Date.parse(u.created_at) <= ackAt);
+    return j === -1 ? timeline.length : j;
+  })();
+  const ackBefore = (i: number) => i === ackIndex;
+  const AckEntry = () => (
+    <li className="relative" data-testid="timeline-ack">
+      <span className="absolute -left-[26px] top-1 size-3 rounded-full border-2 border-surface bg-up" aria-hidden />
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="text-sm font-medium">Acknowledged</span>
+        <span className="text-xs text-fg-muted">
+          {formatDateTime(incident.acknowledged_at!)} · {incident.acknowledged_via ?? who(incident.acknowledged_by)}
+        </span>
+      </div>
+    </li>
+  );
 
   return (
     <>
@@ -87,9 +106,10 @@ export default function IncidentDetailPage() {
       <FormError message={ackError} />
       {incident.acknowledged_at ? (
         <p className="mb-4 text-sm text-fg-muted" data-testid="acknowledged">
-          Acknowledged by {who(incident.acknowledged_by)} {formatDateTime(incident.acknowledged_at)}
+          Acknowledged by {incident.acknowledged_via ?? who(incident.acknowledged_by)} {formatDateTime(incident.acknowledged_at)}
         </p>
       ) : null}
+      <EscalationState teamId={teamId} incidentId={id} />
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
         <div className="grid min-w-0 gap-6">
           {open && can('incidents.respond') ? (
@@ -119,8 +139,10 @@ export default function IncidentDetailPage() {
           ) : null}
           <Card title="Timeline">
             <ol className="relative space-y-5 border-l border-border pl-5" data-testid="timeline">
-              {timeline.map((u) => (
-                <li key={u.id} className="relative">
+              {timeline.map((u, i) => (
+                <Fragment key={u.id}>
+                {ackBefore(i) ? <AckEntry /> : null}
+                <li className="relative">
                   <span className="absolute -left-[26px] top-1 size-3 rounded-full border-2 border-surface bg-brand" aria-hidden />
                   <div className="flex flex-wrap items-center gap-2">
                     <IncidentStatusBadge status={u.status} />
@@ -130,7 +152,9 @@ export default function IncidentDetailPage() {
                   </div>
                   <p className="mt-1 whitespace-pre-wrap break-words text-sm">{u.message}</p>
                 </li>
+                </Fragment>
               ))}
+              {ackBefore(timeline.length) ? <AckEntry /> : null}
             </ol>
           </Card>
           {!open ? (
