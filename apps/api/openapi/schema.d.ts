@@ -479,6 +479,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/ack/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a signed acknowledge link is for */
+        get: operations["getPublicAck"];
+        put?: never;
+        /** Acknowledge an incident from a signed single-use link (no login) */
+        post: operations["postPublicAck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/status-domains/{host}": {
         parameters: {
             query?: never;
@@ -689,6 +707,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/teams/{teamId}/escalation-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Escalation policies of the team */
+        get: operations["listEscalationPolicies"];
+        put?: never;
+        /** Create an escalation policy */
+        post: operations["createEscalationPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/{teamId}/escalation-policies/{policyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An escalation policy */
+        get: operations["getEscalationPolicy"];
+        put?: never;
+        post?: never;
+        /** Delete an escalation policy (its monitors fall back to the team default) */
+        delete: operations["deleteEscalationPolicy"];
+        options?: never;
+        head?: never;
+        /** Change an escalation policy (running escalations keep their snapshot) */
+        patch: operations["updateEscalationPolicy"];
+        trace?: never;
+    };
     "/api/teams/{teamId}/incident-events": {
         parameters: {
             query?: never;
@@ -753,6 +808,23 @@ export interface paths {
         put?: never;
         /** Acknowledge (stops escalation) */
         post: operations["acknowledgeIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/{teamId}/incidents/{incidentId}/escalation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where an incident's escalation stands */
+        get: operations["getIncidentEscalation"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1340,7 +1412,7 @@ export interface components {
             status: components["schemas"]["AlertStatus"];
         };
         /** @enum {string} */
-        AlertEventType: "incident.opened" | "incident.updated" | "incident.resolved" | "certificate.expiring" | "test";
+        AlertEventType: "incident.opened" | "incident.updated" | "incident.resolved" | "certificate.expiring" | "test" | "incident.acknowledged" | "incident.escalated" | "incident.reminder";
         AlertList: {
             items: components["schemas"]["Alert"][];
             next_cursor: string | null;
@@ -1403,7 +1475,7 @@ export interface components {
             next_cursor: string | null;
         };
         /** @enum {string} */
-        ChannelType: "email" | "telegram" | "whatsapp" | "webhook";
+        ChannelType: "email" | "telegram" | "whatsapp" | "webhook" | "slack" | "discord" | "teams" | "pagerduty" | "opsgenie" | "ntfy" | "pushover" | "sms";
         Check: {
             cert_expires_at: string | null;
             /** @description ISO-8601 UTC timestamp */
@@ -1466,6 +1538,62 @@ export interface components {
             name: string;
             /** @constant */
             type: "webhook";
+        } | {
+            config: components["schemas"]["SlackConfig"];
+            enabled?: boolean;
+            is_default?: boolean;
+            name: string;
+            /** @constant */
+            type: "slack";
+        } | {
+            config: components["schemas"]["DiscordConfig"];
+            enabled?: boolean;
+            is_default?: boolean;
+            name: string;
+            /** @constant */
+            type: "discord";
+        } | {
+            config: components["schemas"]["TeamsConfig"];
+            enabled?: boolean;
+            is_default?: boolean;
+            name: string;
+            /** @constant */
+            type: "teams";
+        } | {
+            config: components["schemas"]["PagerDutyConfig"];
+            enabled?: boolean;
+            is_default?: boolean;
+            name: string;
+            /** @constant */
+            type: "pagerduty";
+        } | {
+            config: components["schemas"]["OpsgenieConfig"];
+            enabled?: boolean;
+            is_default?: boolean;
+            name: string;
+            /** @constant */
+            type: "opsgenie";
+        } | {
+            config: components["schemas"]["NtfyConfig"];
+            enabled?: boolean;
+            is_default?: boolean;
+            name: string;
+            /** @constant */
+            type: "ntfy";
+        } | {
+            config: components["schemas"]["PushoverConfig"];
+            enabled?: boolean;
+            is_default?: boolean;
+            name: string;
+            /** @constant */
+            type: "pushover";
+        } | {
+            config: components["schemas"]["SmsConfig"];
+            enabled?: boolean;
+            is_default?: boolean;
+            name: string;
+            /** @constant */
+            type: "sms";
         };
         CreatedChannel: {
             config: {
@@ -1495,6 +1623,13 @@ export interface components {
             invited_by: number;
             role: components["schemas"]["Role"];
             token: string;
+        };
+        CreateEscalationPolicyBody: {
+            is_default?: boolean;
+            name: string;
+            remind_every_seconds?: number | null;
+            repeat?: number;
+            steps: components["schemas"]["EscalationStep"][];
         };
         CreateIncidentBody: {
             message: string;
@@ -1534,6 +1669,7 @@ export interface components {
             dns_expected?: string[] | null;
             dns_record_type?: components["schemas"]["DnsRecordType"] | null;
             enabled?: boolean;
+            escalation_policy_id?: number | null;
             expected_status?: string | null;
             follow_redirects?: boolean;
             headers?: components["schemas"]["MonitorHeaders"] | null;
@@ -1589,14 +1725,53 @@ export interface components {
         CreateTeamBody: {
             name: string;
         };
+        DiscordConfig: {
+            webhook_url: string;
+        };
         /** @enum {string} */
         DnsRecordType: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
         EmailConfig: {
             to: string | string[];
         };
+        EscalationPolicy: {
+            /** @description ISO-8601 UTC timestamp */
+            created_at: string;
+            id: number;
+            is_default: boolean;
+            name: string;
+            remind_every_seconds: number | null;
+            repeat: number;
+            steps: {
+                channel_ids: number[];
+                delay_seconds: number;
+            }[];
+            /** @description ISO-8601 UTC timestamp */
+            updated_at: string;
+        };
+        EscalationPolicyList: {
+            items: components["schemas"]["EscalationPolicy"][];
+            next_cursor: string | null;
+        };
+        EscalationStep: {
+            channel_ids: number[];
+            delay_seconds: number;
+        };
         GetHealthResponse: {
             /** @enum {string} */
             status: "ok";
+        };
+        GetPublicAckResponse: {
+            acknowledged_at: string | null;
+            acknowledged_via: string | null;
+            expires_at: string;
+            incident: {
+                id: number;
+                severity: string;
+                started_at: string;
+                status: string;
+                title: string;
+            };
+            used: boolean;
         };
         GetReadyResponse: {
             mysql: boolean;
@@ -1618,6 +1793,7 @@ export interface components {
         Incident: {
             acknowledged_at: string | null;
             acknowledged_by: number | null;
+            acknowledged_via?: string | null;
             cause: components["schemas"]["IncidentCause"] | null;
             /** @description ISO-8601 UTC timestamp */
             created_at: string;
@@ -1637,6 +1813,26 @@ export interface components {
         };
         /** @enum {string} */
         IncidentCause: "down" | "degraded";
+        IncidentEscalation: {
+            incident_id: number;
+            last_round: number;
+            last_step: number;
+            next_at: string | null;
+            policy: {
+                remind_every_seconds: number | null;
+                repeat: number;
+                steps: {
+                    channel_ids: number[];
+                    delay_seconds: number;
+                }[];
+            };
+            policy_id: number | null;
+            reminders_sent: number;
+            /** @description ISO-8601 UTC timestamp */
+            started_at: string;
+            stopped_at: string | null;
+            stopped_reason: ("acknowledged" | "resolved" | "exhausted") | null;
+        };
         IncidentEvent: {
             /** @description ISO-8601 UTC timestamp */
             created_at: string;
@@ -1650,7 +1846,7 @@ export interface components {
             next_cursor: string | null;
         };
         /** @enum {string} */
-        IncidentEventType: "incident.opened" | "incident.updated" | "incident.resolved" | "certificate.expiring";
+        IncidentEventType: "incident.opened" | "incident.updated" | "incident.resolved" | "certificate.expiring" | "incident.acknowledged";
         /** @enum {string} */
         IncidentKind: "auto" | "manual" | "certificate";
         IncidentList: {
@@ -1765,6 +1961,7 @@ export interface components {
             dns_expected: string[] | null;
             dns_record_type: components["schemas"]["DnsRecordType"] | null;
             enabled: boolean;
+            escalation_policy_id?: number | null;
             expected_status: string | null;
             follow_redirects: boolean;
             headers: {
@@ -1834,12 +2031,28 @@ export interface components {
         MonitorStatus: "pending" | "up" | "down" | "degraded" | "paused";
         /** @enum {string} */
         MonitorType: "http" | "dns" | "tcp" | "heartbeat";
+        NtfyConfig: {
+            server_url?: string;
+            token?: string;
+            topic: string;
+        };
         Ok: {
             /** @constant */
             ok: true;
         };
+        OpsgenieConfig: {
+            api_key: string;
+            /**
+             * @default us
+             * @enum {string}
+             */
+            region: "us" | "eu";
+        };
         /** @enum {string} */
         OverallStatus: "operational" | "degraded" | "partial_outage" | "major_outage" | "maintenance";
+        PagerDutyConfig: {
+            routing_key: string;
+        };
         PasswordResetBody: {
             /** Format: email */
             email: string;
@@ -1859,6 +2072,14 @@ export interface components {
         };
         PostmortemBody: {
             postmortem: string;
+        };
+        PostPublicAckBody: {
+            incident_id?: number;
+        };
+        PostPublicAckResponse: {
+            acknowledged_at: string;
+            acknowledged_via: string;
+            incident_id: number;
         };
         Problem: {
             detail?: string;
@@ -1938,6 +2159,10 @@ export interface components {
             status: components["schemas"]["OverallStatus"];
             title: string;
         };
+        PushoverConfig: {
+            app_token: string;
+            user_key: string;
+        };
         RealtimeResponse: {
             pageviews: number;
             visitors: number;
@@ -2008,6 +2233,15 @@ export interface components {
         SiteList: {
             items: components["schemas"]["Site"][];
             next_cursor: string | null;
+        };
+        SlackConfig: {
+            webhook_url: string;
+        };
+        SmsConfig: {
+            account_sid: string;
+            auth_token: string;
+            from: string;
+            to: string;
         };
         SparklinePoint: {
             /** @description ISO-8601 UTC timestamp */
@@ -2100,6 +2334,9 @@ export interface components {
             plan: components["schemas"]["Plan"];
             role: components["schemas"]["Role"];
         };
+        TeamsConfig: {
+            webhook_url: string;
+        };
         TeamSecurityBody: {
             require_2fa: boolean;
         };
@@ -2176,6 +2413,13 @@ export interface components {
             is_default?: boolean;
             name?: string;
         };
+        UpdateEscalationPolicyBody: {
+            is_default?: boolean;
+            name?: string;
+            remind_every_seconds?: number | null;
+            repeat?: number;
+            steps?: components["schemas"]["EscalationStep"][];
+        };
         UpdateIncidentBody: {
             monitor_ids?: number[];
             severity?: components["schemas"]["Severity"];
@@ -2191,6 +2435,7 @@ export interface components {
             dns_expected?: string[] | null;
             dns_record_type?: components["schemas"]["DnsRecordType"] | null;
             enabled?: boolean;
+            escalation_policy_id?: number | null;
             expected_status?: string | null;
             follow_redirects?: boolean;
             headers?: components["schemas"]["MonitorHeaders"] | null;
@@ -4557,6 +4802,193 @@ export interface operations {
             };
         };
     };
+    getPublicAck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPublicAckResponse"];
+                };
+            };
+            /** @description The input is invalid (problem details with `errors[]` naming each field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path segment is longer than the API accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPublicAck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostPublicAckBody"];
+            };
+        };
+        responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostPublicAckResponse"];
+                };
+            };
+            /** @description The input is invalid (problem details with `errors[]` naming each field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role lacks the permission, a plan limit is reached, or the resource is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a duplicate). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No longer available. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path segment is longer than the API accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a Content-Type the endpoint does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getPublicStatusDomain: {
         parameters: {
             query?: never;
@@ -5343,7 +5775,7 @@ export interface operations {
             query?: {
                 channel_id?: number;
                 cursor?: string;
-                event_type?: "incident.opened" | "incident.updated" | "incident.resolved" | "certificate.expiring" | "test";
+                event_type?: "incident.opened" | "incident.updated" | "incident.resolved" | "certificate.expiring" | "test" | "incident.acknowledged" | "incident.escalated" | "incident.reminder";
                 limit?: number;
                 status?: "pending" | "sent" | "failed" | "suppressed";
             };
@@ -6016,6 +6448,499 @@ export interface operations {
             };
         };
     };
+    listEscalationPolicies: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationPolicyList"];
+                };
+            };
+            /** @description The input is invalid (problem details with `errors[]` naming each field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token. */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role lacks the permission, a plan limit is reached, or the resource is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path segment is longer than the API accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createEscalationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEscalationPolicyBody"];
+            };
+        };
+        responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationPolicy"];
+                };
+            };
+            /** @description The input is invalid (problem details with `errors[]` naming each field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token. */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role lacks the permission, a plan limit is reached, or the resource is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path segment is longer than the API accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a Content-Type the endpoint does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEscalationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policyId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationPolicy"];
+                };
+            };
+            /** @description The input is invalid (problem details with `errors[]` naming each field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token. */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role lacks the permission, a plan limit is reached, or the resource is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path segment is longer than the API accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteEscalationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policyId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input is invalid (problem details with `errors[]` naming each field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token. */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role lacks the permission, a plan limit is reached, or the resource is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path segment is longer than the API accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateEscalationPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policyId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEscalationPolicyBody"];
+            };
+        };
+        responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationPolicy"];
+                };
+            };
+            /** @description The input is invalid (problem details with `errors[]` naming each field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token. */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role lacks the permission, a plan limit is reached, or the resource is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the endpoint accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path segment is longer than the API accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body has a Content-Type the endpoint does not accept. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listIncidentEvents: {
         parameters: {
             query?: {
@@ -6585,6 +7510,96 @@ export interface operations {
             };
             /** @description Conflicts with the current state (e.g. a duplicate). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path segment is longer than the API accepts. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIncidentEscalation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incidentId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server error: 503 when a dependency is unavailable (retry), 500 is a bug. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentEscalation"];
+                };
+            };
+            /** @description The input is invalid (problem details with `errors[]` naming each field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token. */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: the role lacks the permission, a plan limit is reached, or the resource is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { createChannel } from '../channels/service';
 import { serviceContext } from '../context';
 import { createPolicy } from '../escalation/service';
+import { setChannelDisabledReason, setPolicyOnFirstMonitors } from './queries';
 import type { DemoContext } from './seed';
 
 /**
@@ -20,7 +21,7 @@ export async function seedOncall(demo: DemoContext): Promise<void> {
   const ids: number[] = [];
   for (const s of specs) {
     const c = await createChannel(ctx, { ...s, is_default: false, enabled: false });
-    await demo.db.updateTable('notification_channels').set({ disabled_reason: 'demo channel: replace the placeholder credentials with your own, then enable it' }).where('id', '=', c.id).where('team_id', '=', demo.teamId).execute();
+    await setChannelDisabledReason(demo.db, demo.teamId, c.id, 'demo channel: replace the placeholder credentials with your own, then enable it');
     ids.push(c.id);
   }
   const policy = await createPolicy(ctx, {
@@ -33,8 +34,5 @@ export async function seedOncall(demo: DemoContext): Promise<void> {
     repeat: 1,
     remind_every_seconds: 1800,
   });
-  const monitors = await demo.db.selectFrom('monitors').select('id').where('team_id', '=', demo.teamId).orderBy('id').limit(2).execute();
-  if (monitors.length > 0) {
-    await demo.db.updateTable('monitors').set({ escalation_policy_id: policy.id }).where('team_id', '=', demo.teamId).where('id', 'in', monitors.map((m) => m.id)).execute();
-  }
+  await setPolicyOnFirstMonitors(demo.db, demo.teamId, policy.id, 2);
 }

@@ -29,3 +29,15 @@ export function monitorUptimeRows(db: Db, teamId: number) {
 export async function deleteUserByEmail(db: Db, email: string): Promise<void> {
   await db.deleteFrom('users').where('email', '=', email).execute();
 }
+
+/** Marks a demo channel disabled with the reason the dashboard shows (placeholder credentials). */
+export async function setChannelDisabledReason(db: Db, teamId: number, channelId: number, reason: string): Promise<void> {
+  await db.updateTable('notification_channels').set({ disabled_reason: reason }).where('id', '=', channelId).where('team_id', '=', teamId).execute();
+}
+
+/** Puts an escalation policy on the team's first `count` monitors (by id). */
+export async function setPolicyOnFirstMonitors(db: Db, teamId: number, policyId: number, count: number): Promise<void> {
+  const monitors = await db.selectFrom('monitors').select('id').where('team_id', '=', teamId).orderBy('id').limit(count).execute();
+  if (monitors.length === 0) return;
+  await db.updateTable('monitors').set({ escalation_policy_id: policyId }).where('team_id', '=', teamId).where('id', 'in', monitors.map((m) => m.id)).execute();
+}

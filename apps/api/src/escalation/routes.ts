@@ -74,7 +74,7 @@ export const escalationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/public/ack/:token',
-    { config: { public: true }, schema: { tags, summary: 'Acknowledge an incident from a signed single-use link (no login)', params: AckToken, body: AckBody, response: { 200: AckResult } } },
+    { config: { public: true }, schema: { tags, summary: 'Acknowledge an incident from a signed single-use link (no login)', problems: [403, 409, 410], params: AckToken, body: AckBody, response: { 200: AckResult } } },
     async (req) => service.acknowledgeFromLink(contextOf(req), req.params.token, req.body.incident_id),
   );
 };

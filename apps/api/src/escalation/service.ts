@@ -1,4 +1,4 @@
-import { findIncidentEscalation, insertEvent } from '@sentrypulse/db';
+import { findIncidentEscalation, insertEvent, transactionWithRetry } from '@sentrypulse/db';
 import type { CreateEscalationPolicyBody, EscalationPolicy, IncidentEscalation, UpdateEscalationPolicyBody } from '@sentrypulse/shared';
 import { verifyAckToken } from '@sentrypulse/shared/ack-link';
 import { teamScope, type ServiceContext } from '../context';
@@ -57,7 +57,7 @@ export async function getPolicy(ctx: ServiceContext, id: number): Promise<Escala
 export async function createPolicy(ctx: ServiceContext, body: CreateEscalationPolicyBody): Promise<EscalationPolicy> {
   const team = teamScope(ctx);
   await assertChannels(ctx, team.id, body.steps);
-  const id = await ctx.db.transaction().execute(async (trx) => {
+  const id = await transactionWithRetry(ctx.db, async (trx) => {
     const id = await q.insertPolicy(trx, team.id, {
       name: body.name,
       steps: JSON.stringify(body.steps.map((s) => ({ delay_seconds: s.delay_seconds, channel_ids: [...new Set(s.channel_ids)] }))),
@@ -84,7 +84,7 @@ export async function updatePolicy(ctx: ServiceContext, id: number, body: Update
   if (body.repeat !== undefined) set.repeat_count = body.repeat;
   if (body.remind_every_seconds !== undefined) set.remind_every_seconds = body.remind_every_seconds;
   if (body.is_default !== undefined) set.is_default = body.is_default;
-  await ctx.db.transaction().execute(async (trx) => {
+  await transactionWithRetry(ctx.db, async (trx) => {
     if (Object.keys(set).length > 0) await q.updatePolicy(trx, team.id, id, set);
     if (body.is_default) await q.clearOtherDefaults(trx, team.id, id);
   });
@@ -166,7 +166,7 @@ export async function acknowledgeFromLink(ctx: ServiceContext, token: string, in
   const channel = c.channelId !== null ? await q.findChannelName(ctx.db, c.teamId, c.channelId) : undefined;
   const via = channel ? `${CHANNEL_LABEL[channel.type]}: ${channel.name} (link)` : 'acknowledge link';
   const at = new Date();
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const events = await transactionWithRetry(ctx.db, async (trx) => {
     const inc = await q.lockIncident(trx, c.teamId, c.incidentId);
     if (!inc) throw new NotFound('Incident');
     if (!(await q.useAckNonce(trx, c.teamId, c.incidentId, c.channelId, c.nonce))) throw new Conflict('This acknowledge link was already used.');

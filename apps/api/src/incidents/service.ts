@@ -154,7 +154,7 @@ export async function acknowledge(ctx: ServiceContext, id: number): Promise<Inci
   if (!current) throw new NotFound('Incident');
   if (current.status === 'resolved') throw new Conflict('The incident is already resolved.');
   // The first acknowledgement stops escalation and reminders and is forwarded (ADR 0123).
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const events = await transactionWithRetry(ctx.db, async (trx) => {
     if (!(await q.acknowledgeIncident(trx, team.id, id, userId))) return [];
     return [await insertEvent(trx, team.id, id, current.monitor_id, null, 'incident.acknowledged')];
   });
