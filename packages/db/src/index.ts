@@ -14,3 +14,4 @@ export * from './queries/monitoring-backfill';
 export * from './queries/channels';
 export * from './queries/installation';
 export * from './secrets';
+export * from './subscriber-tokens';

@@ -30,3 +30,4 @@ export * from './producer';
 export * from './schedules';
 export * from './events';
 export * from './worker';
+export * from './subscribers';

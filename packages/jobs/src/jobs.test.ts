@@ -63,6 +63,10 @@ const INVALID: Record<string, unknown> = {
   'monitoring-housekeeping/rollup': { date: '2026-01-01' },
   'monitoring-housekeeping/retention': { days: 1 },
   'monitoring-housekeeping/outbox': { limit: 5 },
+  'subscribers/subscriber-event': { event_id: 0 },
+  'subscribers/subscriber-fanout': { notice_id: '1', after_id: '-1' },
+  'subscribers/subscriber-deliver': { delivery_id: 'x' },
+  'subscribers/subscriber-sweep': { all: true },
 };
 
 describe('job definitions', () => {

@@ -15,3 +15,5 @@ export type * from './check-batch-plan';
 export * from './check-batch';
 export * from './channels';
 export * from './sparklines';
+export * from './subscribers';
+export * from './public-incident';

@@ -4,6 +4,7 @@ import type { AnalyticsTables } from './analytics';
 import type { InstallationTables } from './installation';
 import type { MonitoringTables } from './monitoring';
 import type { StatusPagesTables } from './status-pages';
+import type { SubscribersTables } from './subscribers';
 
 export type * from './accounts';
 export type * from './alerts';
@@ -11,6 +12,7 @@ export type * from './analytics';
 export type * from './installation';
 export type * from './monitoring';
 export type * from './status-pages';
+export type * from './subscribers';
 
 /** All tables; each capability adds its tables in its own file and joins them here. */
-export interface Database extends AccountsTables, AlertsTables, AnalyticsTables, InstallationTables, MonitoringTables, StatusPagesTables {}
+export interface Database extends AccountsTables, AlertsTables, AnalyticsTables, InstallationTables, MonitoringTables, StatusPagesTables, SubscribersTables {}
