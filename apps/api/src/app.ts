@@ -29,6 +29,7 @@ import { statsRoutes } from './analytics/routes';
 import { siteRoutes } from './sites/routes';
 import { channelRoutes } from './channels/routes';
 import { alertRoutes } from './alerts/routes';
+import { subscriberRoutes } from './subscribers/routes';
 import './types';
 
 export interface BuildOptions {
@@ -122,6 +123,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(statsRoutes);
         await api.register(channelRoutes);
         await api.register(alertRoutes);
+        await api.register(subscriberRoutes);
       },
       { prefix: '/api' },
     );

@@ -4,6 +4,7 @@ import {
   DELIVERY_BACKOFF_FACTOR,
   DELIVERY_BACKOFF_MS,
   enqueueDeliveries,
+  enqueueSubscriberEvent,
   handle,
   incidentEventJob,
   PermanentJobError,
@@ -95,6 +96,8 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
             try {
               const r = await fanOut(ctx.db, payload.event_id);
               await enqueueDeliveries(jobs, r.pendingIds, policy);
+              // Status-page subscribers hear of the same event through their own queue (ADR 0132).
+              await enqueueSubscriberEvent(jobs, payload.event_id);
               return { pending: r.pendingIds.length, suppressed: r.suppressed };
             } catch (err) {
               if (job.attemptsStarted >= FANOUT_TRIES) throw err;
