@@ -14,3 +14,8 @@ export { createTeam, insertMonitor } from '../src/monitoring/test-support';
 export type { AlertContent } from '../src/notify/message';
 export { webhookProvider } from '../src/notify/providers/webhook';
 export { eventProducer, insertChannel, insertIncidentEvent, newWebhookSecret, routeMonitor, TEST_ENCRYPTION_KEY } from './notify-support';
+// Status-page subscribers (ADR 0132): the module, its senders, and local peers for its tests.
+export { subscribersModule } from '../src/subscribers/module';
+export { startSubscriberReceiver, type SubscriberReceiver } from '../src/subscribers/testing';
+export { startSmtp, type FakeSmtp } from '../src/notify/testing';
+export { createSenders } from '../src/subscribers/senders';

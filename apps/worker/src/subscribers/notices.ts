@@ -95,7 +95,16 @@ export async function noticesForEvent(db: Db, eventId: number): Promise<string[]
     db.selectFrom('incident_status_pages').select('status_page_id').where('incident_id', '=', incident.id).execute(),
     event.update_id !== null
       ? db.selectFrom('incident_updates').select(['status', 'message', 'created_by']).where('id', '=', event.update_id).where('team_id', '=', teamId).executeTakeFirst()
-      : Promise.resolve(undefined),
+      : // An opening without its own update: the first words of the incident (a manual one's message).
+        db
+          .selectFrom('incident_updates')
+          .select(['status', 'message', 'created_by'])
+          .where('incident_id', '=', incident.id)
+          .where('team_id', '=', teamId)
+          .where('status', kind === 'incident.resolved' ? '=' : '<>', 'resolved')
+          .orderBy('id', kind === 'incident.resolved' ? 'desc' : 'asc')
+          .limit(1)
+          .executeTakeFirst(),
   ]);
   const monitors = new Set(links.map((l) => l.monitor_id));
   if (incident.monitor_id !== null) monitors.add(incident.monitor_id);
