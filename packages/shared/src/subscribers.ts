@@ -86,6 +86,7 @@ export const SubscriberList = paginated(Subscriber).extend({
   counts: z.object({ active: z.number().int(), pending: z.number().int() }),
 });
 export type SubscriberList = z.infer<typeof SubscriberList>;
+export type SubscriberDelivery = z.infer<typeof SubscriberDelivery>;
 
 export const SubscriberListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -98,3 +99,40 @@ export const SubscriberParams = z.strictObject({ teamId: IdParam, statusPageId: 
 
 export const NoticeSettingsBody = z.strictObject({ notices_paused: z.boolean() });
 export const NoticeSettings = z.object({ notices_paused: z.boolean(), active: z.number().int(), pending: z.number().int() });
+
+/** The subscriber side of the delivery log (one row per message to one subscriber). */
+export const SubscriberDeliveryKind = z.enum([
+  'incident.opened',
+  'incident.updated',
+  'incident.resolved',
+  'maintenance.scheduled',
+  'maintenance.started',
+  'maintenance.ended',
+  'subscription.confirm',
+  'subscription.verify',
+  'subscription.welcome',
+]);
+export const SubscriberDelivery = z.object({
+  id: z.string(),
+  status_page_id: Id,
+  subscriber_id: z.string(),
+  subscriber_type: SubscriberType,
+  kind: SubscriberDeliveryKind,
+  notice_id: z.string().nullable(),
+  status: z.enum(['pending', 'sent', 'failed', 'skipped']),
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  provider_status_code: z.number().int().nullable(),
+  idempotency_key: z.string(),
+  created_at: IsoDateTime,
+  last_attempt_at: IsoDateTime.nullable(),
+  sent_at: IsoDateTime.nullable(),
+});
+export const SubscriberDeliveryList = paginated(SubscriberDelivery);
+export const SubscriberDeliveryQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(40).optional(),
+  status_page_id: IdParam.optional(),
+  status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional(),
+  kind: SubscriberDeliveryKind.optional(),
+});

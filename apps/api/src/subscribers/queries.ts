@@ -183,3 +183,19 @@ export async function findTeamSubscriber(db: Db, teamId: number, statusPageId: n
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+/** The subscriber side of the team's delivery log, newest first (keyset by BIGINT id). */
+export function listDeliveries(
+  db: Db,
+  teamId: number,
+  filter: { statusPageId?: number | undefined; status?: 'pending' | 'sent' | 'failed' | 'skipped' | undefined; kind?: SubscriberMessageKind | undefined },
+  limit: number,
+  beforeId: string | null,
+) {
+  let q = db.selectFrom('subscriber_deliveries').selectAll().where('team_id', '=', teamId);
+  if (filter.statusPageId !== undefined) q = q.where('status_page_id', '=', filter.statusPageId);
+  if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+  if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
+  if (beforeId !== null) q = q.where('id', '<', beforeId);
+  return q.orderBy('id', 'desc').limit(limit).execute();
+}

@@ -4,8 +4,11 @@ import {
   NoticeSettingsBody,
   PublicSlugParams,
   StatusPageParams,
+  TeamParams,
   SubscribeAccepted,
   SubscribeBody,
+  SubscriberDeliveryList,
+  SubscriberDeliveryQuery,
   SubscriberList,
   SubscriberListQuery,
   SubscriberParams,
@@ -139,5 +142,14 @@ export const subscriberRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: 'Pause or resume subscriber notices of a page', params: StatusPageParams, body: NoticeSettingsBody, response: { 200: NoticeSettings } },
     },
     async (req) => service.setNoticesPaused(contextOf(req), req.params.statusPageId, req.body.notices_paused),
+  );
+
+  app.get(
+    '/teams/:teamId/subscriber-deliveries',
+    {
+      config: { permission: 'status_pages.read' },
+      schema: { tags, summary: 'Delivery log of subscriber messages (notices, confirmations), newest first', params: TeamParams, querystring: SubscriberDeliveryQuery, response: { 200: SubscriberDeliveryList } },
+    },
+    async (req) => service.listDeliveries(contextOf(req), req.query),
   );
 };

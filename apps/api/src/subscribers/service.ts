@@ -17,6 +17,7 @@ import {
   SUBSCRIBER_LIMITS,
   type ManageSubscription,
   type SubscribeBody,
+  type SubscriberDelivery,
   type Subscriber,
   type SubscriberList,
 } from '@sentrypulse/shared';
@@ -312,4 +313,33 @@ export async function setNoticesPaused(ctx: ServiceContext, statusPageId: number
   const { team, page } = await teamPage(ctx, statusPageId);
   await q.setPaused(ctx.db, team.id, page.id, paused);
   return noticeSettings(ctx, statusPageId);
+}
+
+/** Subscriber messages in the delivery log (beside GET …/alerts, which lists channel alerts). */
+export async function listDeliveries(ctx: ServiceContext, query: { limit: number; cursor?: string | undefined; status_page_id?: number | undefined; status?: 'pending' | 'sent' | 'failed' | 'skipped' | undefined; kind?: SubscriberDelivery['kind'] | undefined }) {
+  const team = teamScope(ctx);
+  if (query.cursor !== undefined && !/^\d{1,20}$/.test(query.cursor)) throw new BadRequest('cursor is not a valid cursor for this list.');
+  const rows = await q.listDeliveries(ctx.db, team.id, { statusPageId: query.status_page_id, status: query.status, kind: query.kind }, query.limit + 1, query.cursor ?? null);
+  const shown = rows.slice(0, query.limit);
+  return {
+    items: shown.map(
+      (r): SubscriberDelivery => ({
+        id: String(r.id),
+        status_page_id: r.status_page_id,
+        subscriber_id: String(r.subscriber_id),
+        subscriber_type: r.subscriber_type,
+        kind: r.kind,
+        notice_id: r.notice_id === null ? null : String(r.notice_id),
+        status: r.status,
+        attempts: r.attempts,
+        last_error: r.last_error,
+        provider_status_code: r.provider_status_code,
+        idempotency_key: r.idempotency_key,
+        created_at: r.created_at.toISOString(),
+        last_attempt_at: r.last_attempt_at ? r.last_attempt_at.toISOString() : null,
+        sent_at: r.sent_at ? r.sent_at.toISOString() : null,
+      }),
+    ),
+    next_cursor: rows.length > query.limit ? String(shown.at(-1)!.id) : null,
+  };
 }

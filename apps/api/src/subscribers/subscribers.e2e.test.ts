@@ -204,10 +204,12 @@ describe('email subscriber: opt-in, notices, one-click unsubscribe', () => {
     expect(smtp.mails.length).toBe(after);
 
     // The delivery log shows subscriber notices next to alerts.
-    const log = await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/alerts`, headers: bearer(admin) });
+    const log = await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/subscriber-deliveries?status=sent`, headers: bearer(admin) });
     expect(log.statusCode).toBe(200);
-    const deliveries = await t.db.selectFrom('subscriber_deliveries').selectAll().where('team_id', '=', teamId).where('subscriber_type', '=', 'email').execute();
-    expect(deliveries.filter((d) => d.status === 'sent').map((d) => d.kind).sort()).toEqual(['incident.opened', 'incident.updated', 'subscription.confirm']);
+    const items = log.json().items as Array<{ kind: string; subscriber_type: string; attempts: number }>;
+    expect(items.filter((d) => d.subscriber_type === 'email').map((d) => d.kind).sort()).toEqual(['incident.opened', 'incident.updated', 'subscription.confirm']);
+    expect(items.every((d) => d.attempts === 1)).toBe(true);
+    expect(JSON.stringify(log.json())).not.toContain('example.test');
   });
 });
 
