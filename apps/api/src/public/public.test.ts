@@ -95,7 +95,10 @@ describe('GET /api/public/status-pages/:slug', () => {
     // Only the documented keys, at every level.
     const page = res.json();
     expect(Object.keys(page).sort()).toEqual(Object.keys(PublicStatusPage.shape).sort());
-    expect(Object.keys(page.components[0]).sort()).toEqual(['days', 'group', 'name', 'status', 'uptime_90d']);
+    // `id` is the page component's own id (what subscribers choose), never the monitor's.
+    expect(Object.keys(page.components[0]).sort()).toEqual(['days', 'group', 'id', 'name', 'status', 'uptime_90d']);
+    const componentIds = (await t.db.selectFrom('status_page_components').select('id').execute()).map((c) => c.id);
+    for (const c of page.components) expect(componentIds).toContain(c.id);
   });
 
   it('answers 404 for a missing slug, a malformed slug and a private page, all alike', async () => {
