@@ -19,3 +19,4 @@ export { subscribersModule } from '../src/subscribers/module';
 export { startSubscriberReceiver, type SubscriberReceiver } from '../src/subscribers/testing';
 export { startSmtp, type FakeSmtp } from '../src/notify/testing';
 export { createSenders } from '../src/subscribers/senders';
+export { noticeEmail } from '../src/subscribers/messages';

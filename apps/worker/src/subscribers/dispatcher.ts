@@ -131,6 +131,40 @@ async function finish(db: Db, id: string, status: 'sent' | 'failed' | 'skipped',
     .execute();
 }
 
+const CACHE_MS = 5_000;
+type PageInfo = { id: number; slug: string; title: string; logo_url: string | null; accent_color: string | null; custom_domain: string | null; is_public: number; notices_paused: number };
+const pages = new Map<number, { at: number; row: Promise<PageInfo | undefined> }>();
+const notices = new Map<string, { at: number; row: Promise<{ kind: NoticeKind; content: NoticeContent } | undefined> }>();
+
+function cached<K, V>(map: Map<K, { at: number; row: Promise<V> }>, key: K, load: () => Promise<V>): Promise<V> {
+  const hit = map.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.row;
+  if (map.size > 500) map.clear();
+  const row = load();
+  map.set(key, { at: Date.now(), row });
+  row.catch(() => map.delete(key));
+  return row;
+}
+
+function pageOf(db: Db, id: number): Promise<PageInfo | undefined> {
+  return cached(pages, id, () =>
+    db.selectFrom('status_pages').select(['id', 'slug', 'title', 'logo_url', 'accent_color', 'custom_domain', 'is_public', 'notices_paused']).where('id', '=', id).executeTakeFirst(),
+  );
+}
+
+function noticeOf(db: Db, id: string) {
+  return cached(notices, id, async () => {
+    const n = await db.selectFrom('subscriber_notices').select(['kind', 'content']).where('id', '=', id).executeTakeFirst();
+    return n ? { kind: n.kind, content: n.content as NoticeContent } : undefined;
+  });
+}
+
+/** Drops the short-lived caches (tests that change a page between steps). */
+export function forgetCachedPages(): void {
+  pages.clear();
+  notices.clear();
+}
+
 /**
  * One attempt for one subscriber_deliveries row; safe to run twice (a row no longer pending is
  * skipped; the attempt is counted before sending). Unsubscribed subscribers get nothing, even
@@ -138,14 +172,38 @@ async function finish(db: Db, id: string, status: 'sent' | 'failed' | 'skipped',
  */
 export async function deliverOne(deps: DeliverDeps, deliveryId: string, lastAttempt: boolean): Promise<DeliverResult> {
   const { db, encryptionKey: key } = deps;
-  const d = await db.selectFrom('subscriber_deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
-  if (!d) return { kind: 'missing' };
+  // One round trip for the row and its subscriber; the page and the notice are read through a
+  // short cache (a notice is immutable, a page's branding may lag by seconds): a 10,000-subscriber
+  // fan-out reads them once, not 10,000 times.
+  const r = await db
+    .selectFrom('subscriber_deliveries as d')
+    .leftJoin('status_page_subscribers as s', 's.id', 'd.subscriber_id')
+    .select([
+      'd.id',
+      'd.status',
+      'd.kind',
+      'd.notice_id',
+      'd.status_page_id',
+      'd.idempotency_key',
+      's.id as s_id',
+      's.team_id as s_team_id',
+      's.type as s_type',
+      's.status as s_status',
+      's.address as s_address',
+      's.secret_ciphertext as s_secret',
+      's.token_nonce as s_token_nonce',
+      's.confirm_nonce as s_confirm_nonce',
+    ])
+    .where('d.id', '=', deliveryId)
+    .executeTakeFirst();
+  if (!r) return { kind: 'missing' };
+  const d = r;
   if (d.status !== 'pending') return { kind: 'skipped', reason: `the delivery is already ${d.status}` };
-  const [s, page, notice] = await Promise.all([
-    db.selectFrom('status_page_subscribers').selectAll().where('id', '=', String(d.subscriber_id)).executeTakeFirst(),
-    db.selectFrom('status_pages').select(['id', 'slug', 'title', 'logo_url', 'accent_color', 'custom_domain', 'is_public', 'notices_paused']).where('id', '=', d.status_page_id).executeTakeFirst(),
-    d.notice_id !== null ? db.selectFrom('subscriber_notices').select(['kind', 'content']).where('id', '=', String(d.notice_id)).executeTakeFirst() : Promise.resolve(undefined),
-  ]);
+  const s =
+    r.s_id === null
+      ? undefined
+      : { id: r.s_id, team_id: r.s_team_id!, type: r.s_type!, status: r.s_status!, address: r.s_address, secret_ciphertext: r.s_secret, token_nonce: r.s_token_nonce!, confirm_nonce: r.s_confirm_nonce };
+  const [page, notice] = await Promise.all([pageOf(db, d.status_page_id), d.notice_id !== null ? noticeOf(db, String(d.notice_id)) : Promise.resolve(undefined)]);
   const optIn = d.kind.startsWith('subscription.');
   let skip: string | null = null;
   if (!s || !page) skip = 'the subscriber or page no longer exists';
