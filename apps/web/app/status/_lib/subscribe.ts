@@ -39,10 +39,13 @@ export function subscribeBodyOf(form: URLSearchParams): Record<string, unknown> 
 
 /** True when the browser tells us the POST came from another site. */
 export function crossSite(req: Request): boolean {
+  // Fetch metadata first: every current browser sends it, and it is right even where the Origin
+  // is serialised as "null" (privacy settings, sandboxed frames).
   const site = req.headers.get('sec-fetch-site');
-  if (site === 'cross-site') return true;
+  if (site) return site === 'cross-site';
   const origin = req.headers.get('origin');
-  if (!origin || origin === 'null') return origin === 'null';
+  if (!origin) return false; // not a browser form (curl, a script): the API's rules apply as for any caller
+  if (origin === 'null') return true;
   const host = (req.headers.get('x-forwarded-host') ?? req.headers.get('host') ?? '').split(',')[0]!.trim().toLowerCase();
   try {
     return new URL(origin).host.toLowerCase() !== host;
