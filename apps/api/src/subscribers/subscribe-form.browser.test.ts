@@ -169,7 +169,7 @@ describe('the subscribe form without JavaScript', () => {
 
   it('refuses a cross-site form POST (Origin of another site) and stores nothing', async () => {
     const before = await databaseFingerprint(t.db);
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }] as Array<Record<string, string>>) {
       const res = await fetch(`${webUrl}/status/forms/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'type=email&email=victim%40example.test' });
       expect(res.status).toBe(403);
     }
