@@ -30,6 +30,7 @@ import { siteRoutes } from './sites/routes';
 import { channelRoutes } from './channels/routes';
 import { alertRoutes } from './alerts/routes';
 import { subscriberRoutes } from './subscribers/routes';
+import { maintenanceSeriesRoutes } from './maintenance-series/routes';
 import './types';
 
 export interface BuildOptions {
@@ -124,6 +125,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(channelRoutes);
         await api.register(alertRoutes);
         await api.register(subscriberRoutes);
+        await api.register(maintenanceSeriesRoutes);
       },
       { prefix: '/api' },
     );

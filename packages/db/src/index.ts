@@ -15,3 +15,4 @@ export * from './queries/channels';
 export * from './queries/installation';
 export * from './secrets';
 export * from './subscriber-tokens';
+export * from './queries/maintenance-series';

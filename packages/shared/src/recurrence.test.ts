@@ -47,8 +47,8 @@ describe('recurring maintenance (RRULE subset, time zones)', () => {
     expect(() => validateSeries({ rrule, timezone: 'UTC', starts_at_local: '2027-01-01T00:00', duration_minutes: 10 })).toThrow(message);
   });
 
-  it(`refuses more than ${MAX_OCCURRENCES_PER_YEAR} occurrences a year, a bad zone, a bad start`, () => {
-    // Daily is 366 a year at most: the cap is reached with several BYDAY... over a monthly with every day.
+  it(`keeps the densest rule of the subset under ${MAX_OCCURRENCES_PER_YEAR} a year; refuses a bad zone, start or duration`, () => {
+    // Without BYHOUR/BYMINUTE the subset yields at most one occurrence a day (366 a year): the cap guards future extensions.
     const dense = 'FREQ=MONTHLY;BYMONTHDAY=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31;BYDAY=MO,TU,WE,TH,FR,SA,SU;COUNT=5000';
     expect(() => validateSeries({ rrule: dense, timezone: 'UTC', starts_at_local: '2027-01-01T00:00', duration_minutes: 10 })).not.toThrow();
     expect(() => validateSeries({ rrule: 'FREQ=DAILY;COUNT=5', timezone: 'Mars/Olympus', starts_at_local: '2027-01-01T00:00', duration_minutes: 10 })).toThrow(RecurrenceError);

@@ -199,3 +199,15 @@ export function listDeliveries(
   if (beforeId !== null) q = q.where('id', '<', beforeId);
   return q.orderBy('id', 'desc').limit(limit).execute();
 }
+
+export function teamPlan(db: Db, teamId: number) {
+  return db.selectFrom('teams').select('plan').where('id', '=', teamId).executeTakeFirstOrThrow();
+}
+
+export async function setConfirmHash(db: Db, id: string, hash: string): Promise<void> {
+  await db.updateTable('status_page_subscribers').set({ confirm_token_hash: hash }).where('id', '=', id).execute();
+}
+
+export function pageTitle(db: Db, statusPageId: number) {
+  return db.selectFrom('status_pages').select(['slug', 'title']).where('id', '=', statusPageId).executeTakeFirstOrThrow();
+}

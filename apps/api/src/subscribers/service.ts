@@ -118,7 +118,7 @@ export async function subscribe(ctx: ServiceContext, slug: string, body: Subscri
   const key = ctx.config.encryptionKey;
   const hash = addressHash(key, body.type, address);
 
-  const team = await ctx.db.selectFrom('teams').select('plan').where('id', '=', page.team_id).executeTakeFirstOrThrow();
+  const team = await q.teamPlan(ctx.db, page.team_id);
   const deliveryId = await ctx.db.transaction().execute(async (trx) => {
     const existing = await q.findByAddress(trx, page.id, body.type, hash);
     if (existing?.status === 'active') return null;
@@ -150,11 +150,7 @@ export async function subscribe(ctx: ServiceContext, slug: string, body: Subscri
       await q.rearmSubscriber(trx, id, fields);
     } else {
       id = await q.insertSubscriber(trx, { team_id: page.team_id, status_page_id: page.id, type: body.type, address_hash: hash, ...fields });
-      await trx
-        .updateTable('status_page_subscribers')
-        .set({ confirm_token_hash: sha256Hex(confirmToken(key, id, confirmNonce)) })
-        .where('id', '=', id)
-        .execute();
+      await q.setConfirmHash(trx, id, sha256Hex(confirmToken(key, id, confirmNonce)));
     }
     return q.insertDelivery(trx, {
       team_id: page.team_id,
@@ -184,7 +180,7 @@ export async function confirm(ctx: ServiceContext, token: string): Promise<{ sta
   });
   if (result === 'invalid') throw new BadRequest('This confirmation link is not valid (it may have been used already).', { errors: [{ path: 'token', message: 'unknown or used token' }] });
   if (result === 'expired') throw new Gone('This confirmation link has expired; subscribe again to get a new one.');
-  const page = await ctx.db.selectFrom('status_pages').select(['slug', 'title']).where('id', '=', result.status_page_id).executeTakeFirstOrThrow();
+  const page = await q.pageTitle(ctx.db, result.status_page_id);
   return { status: 'confirmed', page };
 }
 

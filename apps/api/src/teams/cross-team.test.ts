@@ -65,6 +65,10 @@ const factories: Record<string, (b: TeamB) => Promise<number>> = {
   async invitationId(b) {
     return created('POST', `/api/teams/${b.teamId}/invitations`, b.owner, { email: `b${unique()}@example.com`, role: 'member' });
   },
+  async seriesId(b) {
+    const monitor = await factories.monitorId!(b);
+    return created('POST', `/api/teams/${b.teamId}/maintenance-series`, b.owner, { title: 'B weekly', rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=4', timezone: 'Europe/Berlin', starts_at_local: '2030-01-06T02:00', duration_minutes: 60, monitor_ids: [monitor] });
+  },
   async subscriberId(b) {
     return subscriberOn(b, await factories.statusPageId!(b));
   },

@@ -87,7 +87,30 @@ export interface SubscriberDeliveriesTable {
   sent_at: Date | null;
 }
 
+export interface MaintenanceSeriesTable {
+  id: Generated<number>;
+  team_id: number;
+  title: string;
+  description: string | null;
+  rrule: string;
+  timezone: string;
+  starts_at_local: string;
+  duration_minutes: number;
+  monitor_ids: JSONColumnType<number[], string, string>;
+  created_by: number | null;
+  expanded_until: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface MaintenanceOccurrencesTable {
+  series_id: number;
+  starts_at: Date;
+  window_id: number;
+}
+
 export interface SubscribersTables {
+  maintenance_series: MaintenanceSeriesTable;
+  maintenance_occurrences: MaintenanceOccurrencesTable;
   status_page_subscribers: StatusPageSubscribersTable;
   subscriber_notices: SubscriberNoticesTable;
   subscriber_deliveries: SubscriberDeliveriesTable;
