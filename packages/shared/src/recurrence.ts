@@ -1,4 +1,9 @@
-import { RRule } from 'rrule';
+import * as rrulePackage from 'rrule';
+
+// rrule ships CommonJS for Node and ESM for bundlers: under plain Node (tsx) its named exports sit
+// on the default export, under vitest/bundlers on the namespace. Take whichever is there.
+const RRule: typeof rrulePackage.RRule = (rrulePackage as { RRule?: typeof rrulePackage.RRule }).RRule ?? (rrulePackage as unknown as { default: typeof rrulePackage }).default.RRule;
+type RRule = rrulePackage.RRule;
 import { z } from 'zod';
 
 /**

@@ -8,6 +8,7 @@ import * as performanceIncidents from './2026_11_29_0006_performance_incidents';
 import * as installation from './2026_11_29_0007_installation';
 import * as statusPageSubscribers from './2026_12_07_0030_status_page_subscribers';
 import * as maintenanceSeries from './2026_12_07_0031_maintenance_series';
+import * as monitorBadges from './2026_12_07_0032_monitor_badges';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder at run time) works the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0007_installation': installation,
   '2026_12_07_0030_status_page_subscribers': statusPageSubscribers,
   '2026_12_07_0031_maintenance_series': maintenanceSeries,
+  '2026_12_07_0032_monitor_badges': monitorBadges,
 };

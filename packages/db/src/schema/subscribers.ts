@@ -108,7 +108,16 @@ export interface MaintenanceOccurrencesTable {
   window_id: number;
 }
 
+export interface MonitorBadgesTable {
+  monitor_id: number;
+  team_id: number;
+  public_key: string;
+  label: string | null;
+  created_at: CreatedAt;
+}
+
 export interface SubscribersTables {
+  monitor_badges: MonitorBadgesTable;
   maintenance_series: MaintenanceSeriesTable;
   maintenance_occurrences: MaintenanceOccurrencesTable;
   status_page_subscribers: StatusPageSubscribersTable;
