@@ -31,6 +31,7 @@ import { channelRoutes } from './channels/routes';
 import { alertRoutes } from './alerts/routes';
 import { subscriberRoutes } from './subscribers/routes';
 import { maintenanceSeriesRoutes } from './maintenance-series/routes';
+import { badgeRoutes } from './badges/routes';
 import './types';
 
 export interface BuildOptions {
@@ -126,6 +127,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(alertRoutes);
         await api.register(subscriberRoutes);
         await api.register(maintenanceSeriesRoutes);
+        await api.register(badgeRoutes);
       },
       { prefix: '/api' },
     );

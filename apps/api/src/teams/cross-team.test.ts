@@ -111,6 +111,7 @@ const requests: Record<string, { query?: string; payload?: unknown; prepare?: (b
     },
   },
   'PUT /api/teams/:teamId/status-pages/:statusPageId/notices': { payload: { notices_paused: true } },
+  'PUT /api/teams/:teamId/monitors/:monitorId/badge': { payload: { enabled: true, label: 'api' } },
   'GET /api/teams/:teamId/sites/:siteId/stats': { query: `?from=${day(-7)}&to=${day(0)}` },
   'GET /api/teams/:teamId/sites/:siteId/breakdown': { query: `?property=page&from=${day(-7)}&to=${day(0)}` },
   'GET /api/teams/:teamId/sites/:siteId/export': { query: `?from=${day(-7)}&to=${day(0)}` },
