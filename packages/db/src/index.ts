@@ -16,3 +16,4 @@ export * from './queries/installation';
 export * from './secrets';
 export * from './subscriber-tokens';
 export * from './queries/maintenance-series';
+export * from './queries/custom-domains';

@@ -50,3 +50,12 @@ export function sameToken(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** Where and what a team puts in DNS to prove it controls a custom domain (ADR 0137). */
+export function domainTxtName(domain: string): string {
+  return `_sentrypulse.${domain}`;
+}
+
+export function domainTxtValue(key: Buffer, teamId: number, domain: string): string {
+  return `sentrypulse-verification=${mac(key, `domain:${teamId}:${domain.toLowerCase()}`)}`;
+}

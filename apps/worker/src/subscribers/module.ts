@@ -25,6 +25,8 @@ import { deliverOne, failDelivery, fanOutBatch, strayDeliveries } from './dispat
 import { maintenanceNotices, noticesForEvent } from './notices';
 import { materialiseRecurrences } from './recurrence';
 import { createSenders } from './senders';
+import { checkDomains, txtResolver } from './domains';
+import { escHtml } from './messages';
 
 export interface SubscribersOptions {
   /** Deliveries in flight per worker process. */
@@ -37,6 +39,8 @@ export interface SubscribersOptions {
   /** The maintenance/stray sweep period; 0 = no scheduler (tests call the sweep themselves). */
   sweepEveryMs?: number;
   timeoutMs?: number;
+  /** DNS servers for custom-domain TXT checks (tests: a local server); default the system's. */
+  dnsServers?: string[];
 }
 
 const noticesTotal = counter({ name: 'sentrypulse_subscriber_messages_total', help: 'Subscriber message attempts by outcome', labelNames: ['outcome'] as const });
@@ -65,7 +69,15 @@ export function subscribersModule(opts: SubscribersOptions = {}): WorkerModule {
       });
       const deps = { db: ctx.db, senders, encryptionKey: ctx.config.encryptionKey, publicUrl: ctx.config.publicUrl, confirmTtlHours: CONFIRM_TTL_HOURS };
 
+      const resolveTxt = txtResolver(opts.dnsServers);
+      const tellOwner = async (to: string, domain: string, pageTitle: string) => {
+        const text = `SentryPulse could no longer find the TXT record _sentrypulse.${domain} that verifies the custom domain of your status page "${pageTitle}". Until it is back, ${domain} does not serve the page. Add the record again (the value is in the status page settings); it is checked daily.`;
+        const html = `<p>${escHtml(text)}</p>`;
+        const links = { pageUrl: ctx.config.publicUrl, manageUrl: ctx.config.publicUrl, unsubscribeUrl: ctx.config.publicUrl };
+        await senders.email(to, { subject: `Custom domain ${domain} is no longer verified`, text, html }, links, `domain-lost-${domain}`);
+      };
       const sweep = async (now = new Date()) => {
+        await checkDomains({ db: ctx.db, encryptionKey: ctx.config.encryptionKey, resolveTxt, tellOwner }, now).catch((err: Error) => ctx.log.warn({ err: err.message }, 'custom domain checks failed'));
         await materialiseRecurrences(ctx.db, now);
         const notices = await maintenanceNotices(ctx.db, now);
         await enqueueSubscriberFanouts(jobs, notices.map((id) => ({ noticeId: id, afterId: 0 })));

@@ -9,6 +9,7 @@ import * as installation from './2026_11_29_0007_installation';
 import * as statusPageSubscribers from './2026_12_07_0030_status_page_subscribers';
 import * as maintenanceSeries from './2026_12_07_0031_maintenance_series';
 import * as monitorBadges from './2026_12_07_0032_monitor_badges';
+import * as customDomainClaims from './2026_12_07_0033_custom_domain_claims';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder at run time) works the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0030_status_page_subscribers': statusPageSubscribers,
   '2026_12_07_0031_maintenance_series': maintenanceSeries,
   '2026_12_07_0032_monitor_badges': monitorBadges,
+  '2026_12_07_0033_custom_domain_claims': customDomainClaims,
 };

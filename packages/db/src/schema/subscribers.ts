@@ -116,7 +116,21 @@ export interface MonitorBadgesTable {
   created_at: CreatedAt;
 }
 
+export interface CustomDomainClaimsTable {
+  status_page_id: number;
+  team_id: number;
+  domain: string;
+  status: Defaulted<'pending' | 'verified' | 'lost'>;
+  created_at: CreatedAt;
+  expires_at: Date;
+  verified_at: Date | null;
+  last_checked_at: Date | null;
+  last_error: string | null;
+  lost_notified_at: Date | null;
+}
+
 export interface SubscribersTables {
+  custom_domain_claims: CustomDomainClaimsTable;
   monitor_badges: MonitorBadgesTable;
   maintenance_series: MaintenanceSeriesTable;
   maintenance_occurrences: MaintenanceOccurrencesTable;
