@@ -32,6 +32,7 @@ import { alertRoutes } from './alerts/routes';
 import { subscriberRoutes } from './subscribers/routes';
 import { maintenanceSeriesRoutes } from './maintenance-series/routes';
 import { badgeRoutes } from './badges/routes';
+import { customDomainRoutes } from './custom-domains/routes';
 import './types';
 
 export interface BuildOptions {
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(subscriberRoutes);
         await api.register(maintenanceSeriesRoutes);
         await api.register(badgeRoutes);
+        await api.register(customDomainRoutes);
       },
       { prefix: '/api' },
     );

@@ -382,8 +382,13 @@ describe('feed, badge and custom domains', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/public/status-pages/nope/feed.atom' })).statusCode).toBe(404);
   });
 
-  it('resolves a custom domain to its public page', async () => {
+  it('resolves a custom domain to its public page once verified (ADR 0137)', async () => {
     await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/status-pages/${pageId}`, headers: bearer(admin), payload: { custom_domain: 'status.acme.example' } });
+    // Claimed but not verified: not served.
+    expect((await t.app.inject({ method: 'GET', url: '/api/public/status-domains/status.acme.example' })).statusCode).toBe(404);
+    // What the worker writes once it found the team's TXT token (apps/worker/src/subscribers/domains.test.ts).
+    await t.db.insertInto('custom_domain_claims').values({ status_page_id: pageId, team_id: teamId, domain: 'status.acme.example', status: 'verified', expires_at: new Date(), verified_at: new Date() }).execute();
+    await new Promise((r) => setTimeout(r, 5_100)); // the route's 5 s lookup cache
     const res = await t.app.inject({ method: 'GET', url: '/api/public/status-domains/STATUS.acme.example:443' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ slug: SLUG });

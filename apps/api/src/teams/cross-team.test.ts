@@ -112,6 +112,12 @@ const requests: Record<string, { query?: string; payload?: unknown; prepare?: (b
   },
   'PUT /api/teams/:teamId/status-pages/:statusPageId/notices': { payload: { notices_paused: true } },
   'PUT /api/teams/:teamId/monitors/:monitorId/badge': { payload: { enabled: true, label: 'api' } },
+  'POST /api/teams/:teamId/status-pages/:statusPageId/domain/verify': {
+    prepare: async (b, id) => {
+      const res = await inject('PATCH', `/api/teams/${b.teamId}/status-pages/${id}`, b.owner, { custom_domain: `s${unique()}.example.com` });
+      expect(res.statusCode, res.body).toBe(200);
+    },
+  },
   'GET /api/teams/:teamId/sites/:siteId/stats': { query: `?from=${day(-7)}&to=${day(0)}` },
   'GET /api/teams/:teamId/sites/:siteId/breakdown': { query: `?property=page&from=${day(-7)}&to=${day(0)}` },
   'GET /api/teams/:teamId/sites/:siteId/export': { query: `?from=${day(-7)}&to=${day(0)}` },

@@ -1,0 +1,31 @@
+import { StatusPageParams } from '@sentrypulse/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { contextOf } from '../context';
+import * as service from './service';
+
+const tags = ['status pages'];
+const DomainStatus = z.object({
+  domain: z.string().nullable(),
+  status: z.enum(['none', 'pending', 'verified', 'lost']),
+  txt_name: z.string().nullable(),
+  txt_value: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  verified_at: z.string().nullable(),
+  last_checked_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+});
+
+/** Custom-domain verification status and "check now" (ADR 0137). */
+export const customDomainRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/teams/:teamId/status-pages/:statusPageId/domain',
+    { config: { permission: 'status_pages.read' }, schema: { tags, summary: 'Custom domain verification: the TXT record to add and its state', params: StatusPageParams, response: { 200: DomainStatus } } },
+    async (req) => service.domainStatus(contextOf(req), req.params.statusPageId),
+  );
+  app.post(
+    '/teams/:teamId/status-pages/:statusPageId/domain/verify',
+    { config: { permission: 'status_pages.write' }, schema: { tags, summary: 'Ask the worker to look for the TXT record now', params: StatusPageParams, response: { 202: DomainStatus } } },
+    async (req, reply) => reply.code(202).send(await service.checkNow(contextOf(req), req.params.statusPageId)),
+  );
+};
