@@ -136,3 +136,25 @@ export const SubscriberDeliveryQuery = z.strictObject({
   status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional(),
   kind: SubscriberDeliveryKind.optional(),
 });
+
+/** Custom-domain verification state of a page (ADR 0137). */
+export const DomainStatus = z.object({
+  domain: z.string().nullable(),
+  status: z.enum(['none', 'pending', 'verified', 'lost']),
+  txt_name: z.string().nullable(),
+  txt_value: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  verified_at: z.string().nullable(),
+  last_checked_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+});
+export type DomainStatus = z.infer<typeof DomainStatus>;
+
+/** A monitor's public badge (ADR 0136): off by default. */
+export const BadgeSettings = z.object({
+  enabled: z.boolean(),
+  label: z.string().nullable(),
+  urls: z.object({ status_svg: z.string(), uptime_svg: z.string(), response_time_svg: z.string(), status_json: z.string(), shields: z.string() }).nullable(),
+});
+export type BadgeSettings = z.infer<typeof BadgeSettings>;
+export const BadgeBody = z.strictObject({ enabled: z.boolean(), label: z.string().trim().min(1).max(40).nullable().optional() });

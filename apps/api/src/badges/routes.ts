@@ -1,4 +1,4 @@
-import { IdParam } from '@sentrypulse/shared';
+import { BadgeBody, BadgeSettings, IdParam } from '@sentrypulse/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../context';
@@ -7,12 +7,6 @@ import { BADGE_METRICS, BADGE_PERIODS, badgeContent, getBadge, setBadge, shields
 
 const tags = ['badges'];
 const MonitorParams = z.strictObject({ teamId: IdParam, monitorId: IdParam });
-const BadgeSettings = z.object({
-  enabled: z.boolean(),
-  label: z.string().nullable(),
-  urls: z.object({ status_svg: z.string(), uptime_svg: z.string(), response_time_svg: z.string(), status_json: z.string(), shields: z.string() }).nullable(),
-});
-const BadgeBody = z.strictObject({ enabled: z.boolean(), label: z.string().trim().min(1).max(40).nullable().optional() });
 const PublicParams = z.strictObject({ key: z.string().min(1).max(64), file: z.string().min(1).max(40) });
 const PublicQuery = z.strictObject({ period: z.enum(Object.keys(BADGE_PERIODS) as [BadgePeriod, ...BadgePeriod[]]).default('30d') });
 const CACHE_MS = 30_000;

@@ -1,20 +1,9 @@
-import { StatusPageParams } from '@sentrypulse/shared';
+import { DomainStatus, StatusPageParams } from '@sentrypulse/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { contextOf } from '../context';
 import * as service from './service';
 
 const tags = ['status pages'];
-const DomainStatus = z.object({
-  domain: z.string().nullable(),
-  status: z.enum(['none', 'pending', 'verified', 'lost']),
-  txt_name: z.string().nullable(),
-  txt_value: z.string().nullable(),
-  expires_at: z.string().nullable(),
-  verified_at: z.string().nullable(),
-  last_checked_at: z.string().nullable(),
-  last_error: z.string().nullable(),
-});
 
 /** Custom-domain verification status and "check now" (ADR 0137). */
 export const customDomainRoutes: FastifyPluginAsyncZod = async (app) => {
