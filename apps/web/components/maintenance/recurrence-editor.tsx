@@ -57,7 +57,6 @@ export function RecurrenceEditor({ teamId, monitors, canWrite }: { teamId: numbe
         });
     }, 300);
     return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [teamId, rrule, timezone, start, duration]);
 
   return (

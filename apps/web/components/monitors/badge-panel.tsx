@@ -27,7 +27,6 @@ export function BadgePanel({ teamId, monitorId, canWrite }: { teamId: number; mo
       {b.enabled && b.urls ? (
         <div className="space-y-2 text-sm">
           <p className="text-fg-muted">Anyone with these links sees this monitor&apos;s status, uptime and response time (never its name or URL).</p>
-          {/* eslint-disable-next-line @next/next/no-img-element */}
           <img src={b.urls.status_svg} alt="status badge" height={20} />
           <CodeLine text={`![status](${b.urls.status_svg})`} />
           <CodeLine text={`<img src="${b.urls.uptime_svg}" alt="uptime 30 days">`} />
