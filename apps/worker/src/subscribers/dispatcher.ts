@@ -148,7 +148,13 @@ function cached<K, V>(map: Map<K, { at: number; row: Promise<V> }>, key: K, load
 
 function pageOf(db: Db, id: number): Promise<PageInfo | undefined> {
   return cached(pages, id, () =>
-    db.selectFrom('status_pages').select(['id', 'slug', 'title', 'logo_url', 'accent_color', 'custom_domain', 'is_public', 'notices_paused']).where('id', '=', id).executeTakeFirst(),
+    db
+      .selectFrom('status_pages as p')
+      // Links use the custom domain only once it is verified (ADR 0137): an unverified one serves nothing.
+      .leftJoin('custom_domain_claims as c', (j) => j.onRef('c.status_page_id', '=', 'p.id').onRef('c.domain', '=', 'p.custom_domain').on('c.status', '=', 'verified'))
+      .select(['p.id', 'p.slug', 'p.title', 'p.logo_url', 'p.accent_color', 'c.domain as custom_domain', 'p.is_public', 'p.notices_paused'])
+      .where('p.id', '=', id)
+      .executeTakeFirst(),
   );
 }
 
