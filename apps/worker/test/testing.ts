@@ -20,3 +20,4 @@ export { startSubscriberReceiver, type SubscriberReceiver } from '../src/subscri
 export { startSmtp, type FakeSmtp } from '../src/notify/testing';
 export { createSenders } from '../src/subscribers/senders';
 export { noticeEmail } from '../src/subscribers/messages';
+export { startDnsServer, type DnsZone, type TestDnsServer } from '../src/checks/testing';

@@ -17,3 +17,4 @@ export * from './secrets';
 export * from './subscriber-tokens';
 export * from './queries/maintenance-series';
 export * from './queries/custom-domains';
+export * from './queries/custom-domain-verify';

@@ -14,7 +14,7 @@ export const customDomainRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/teams/:teamId/status-pages/:statusPageId/domain/verify',
-    { config: { permission: 'status_pages.write' }, schema: { tags, summary: 'Ask the worker to look for the TXT record now', params: StatusPageParams, response: { 202: DomainStatus } } },
-    async (req, reply) => reply.code(202).send(await service.checkNow(contextOf(req), req.params.statusPageId)),
+    { config: { permission: 'status_pages.write' }, schema: { tags, summary: 'Look for the TXT record now: 200 verified, 400 saying what was found', params: StatusPageParams, response: { 200: DomainStatus } } },
+    async (req) => service.checkNow(contextOf(req), req.params.statusPageId),
   );
 };

@@ -69,7 +69,7 @@ export function subscribersModule(opts: SubscribersOptions = {}): WorkerModule {
       });
       const deps = { db: ctx.db, senders, encryptionKey: ctx.config.encryptionKey, publicUrl: ctx.config.publicUrl, confirmTtlHours: CONFIRM_TTL_HOURS };
 
-      const resolveTxt = txtResolver(opts.dnsServers);
+      const resolveTxt = txtResolver(opts.dnsServers ?? ctx.config.dnsServers);
       const tellOwner = async (to: string, domain: string, pageTitle: string) => {
         const text = `SentryPulse could no longer find the TXT record _sentrypulse.${domain} that verifies the custom domain of your status page "${pageTitle}". Until it is back, ${domain} does not serve the page. Add the record again (the value is in the status page settings); it is checked daily.`;
         const html = `<p>${escHtml(text)}</p>`;
