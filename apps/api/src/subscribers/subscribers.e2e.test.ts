@@ -247,6 +247,67 @@ describe('webhook subscriber', () => {
   });
 });
 
+describe('retries, dead letters, chat webhooks, 410', () => {
+  it('a 451 from SMTP is retried and delivered once; a 550 ends as a failed row and a dead letter', async () => {
+    const { addressHash, newNonce } = await import('@sentrypulse/db');
+    const key = Buffer.from(KEY, 'hex');
+    const add = async (address: string) =>
+      t.db
+        .insertInto('status_page_subscribers')
+        .values({ team_id: teamId, status_page_id: pageId, type: 'email', status: 'active', address, address_hash: addressHash(key, 'email', address), token_nonce: newNonce(), confirmed_at: new Date(), component_ids: JSON.stringify([compA]) })
+        .execute();
+    await add('retry@example.test');
+    smtp.reject.push({ code: 451, message: 'try again later' });
+    const inc = await t.app.inject({ method: 'POST', url: `/api/teams/${teamId}/incidents`, headers: bearer(admin), payload: { title: 'Flaky mail', monitor_ids: [monA], message: 'x' } });
+    expect(inc.statusCode).toBe(201);
+    await waitFor(() => smtp.mails.find((m) => m.subject?.includes('Flaky mail')));
+    await settle();
+    const row = await t.db.selectFrom('subscriber_deliveries as d').innerJoin('status_page_subscribers as s', 's.id', 'd.subscriber_id').select(['d.status', 'd.attempts']).where('s.address', '=', 'retry@example.test').where('d.kind', '=', 'incident.opened').executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'sent', attempts: 2 });
+    expect(smtp.mails.filter((m) => m.subject?.includes('Flaky mail'))).toHaveLength(1);
+
+    smtp.reject.push({ code: 550, message: 'no such user' });
+    await t.app.inject({ method: 'POST', url: `/api/teams/${teamId}/incidents/${inc.json().id}/updates`, headers: bearer(admin), payload: { status: 'monitoring', message: 'watching' } });
+    const failed = await waitFor(() =>
+      t.db.selectFrom('subscriber_deliveries as d').innerJoin('status_page_subscribers as s', 's.id', 'd.subscriber_id').select(['d.id', 'd.status', 'd.last_error', 'd.provider_status_code']).where('s.address', '=', 'retry@example.test').where('d.kind', '=', 'incident.updated').where('d.status', '=', 'failed').executeTakeFirst(),
+    );
+    expect(failed.provider_status_code).toBe(550);
+    const dead = await waitFor(() => t.db.selectFrom('failed_jobs').selectAll().where('queue', '=', QUEUES.subscribers).where('job_id', 'like', `subscriber-delivery-${failed.id}@%`).executeTakeFirst());
+    expect(dead).toMatchObject({ team_id: teamId, data: { delivery_id: String(failed.id) } });
+  });
+
+  it('Slack and Discord incoming webhooks: a welcome activates them, notices arrive in their shapes; a 410 ends the subscription', async () => {
+    const chat = await startSubscriberReceiver();
+    try {
+      for (const type of ['slack', 'discord'] as const) {
+        const r = await t.app.inject({ method: 'POST', url: `/api/public/status-pages/${slug}/subscribers`, payload: { type, url: `${chat.url}/${type}`, component_ids: [compA] } });
+        expect(r.statusCode).toBe(202);
+      }
+      await waitFor(async () => (await t.db.selectFrom('status_page_subscribers').select('status').where('type', 'in', ['slack', 'discord']).where('status', '=', 'active').execute()).length === 2);
+      const welcome = chat.requests.find((r) => r.path === '/slack')!;
+      expect(JSON.parse(welcome.body).text).toContain('You are subscribed to status notices of Acme &lt;Status&gt;');
+      const inc = await t.app.inject({ method: 'POST', url: `/api/teams/${teamId}/incidents`, headers: bearer(admin), payload: { title: '@everyone <b>Chat</b> trouble', monitor_ids: [monA], message: 'x' } });
+      expect(inc.statusCode).toBe(201);
+      const slackNotice = await waitFor(() => chat.requests.find((r) => r.path === '/slack' && r.body.includes('Chat')));
+      expect(JSON.parse(slackNotice.body).text).toContain('&lt;b&gt;Chat&lt;/b&gt;');
+      const discordNotice = await waitFor(() => chat.requests.find((r) => r.path === '/discord' && r.body.includes('Chat')));
+      const d = JSON.parse(discordNotice.body);
+      expect(d.allowed_mentions).toEqual({ parse: [] });
+      expect(d.embeds[0].url).toBe(`http://localhost:3000/status/${slug}`);
+      await settle();
+
+      // 410 Gone from the endpoint: the subscriber is removed (address erased).
+      chat.answers.push(410, 410);
+      await t.app.inject({ method: 'POST', url: `/api/teams/${teamId}/incidents/${inc.json().id}/updates`, headers: bearer(admin), payload: { status: 'resolved', message: 'done' } });
+      await waitFor(async () => (await t.db.selectFrom('status_page_subscribers').select('status').where('type', 'in', ['slack', 'discord']).where('status', '=', 'unsubscribed').execute()).length === 2);
+      const gone = await t.db.selectFrom('status_page_subscribers').select(['address']).where('type', 'in', ['slack', 'discord']).execute();
+      expect(gone.every((g) => g.address === null)).toBe(true);
+    } finally {
+      await chat.close();
+    }
+  });
+});
+
 describe('team side', () => {
   it('lists, counts, exports and removes subscribers; never on public answers', async () => {
     const added = await t.app.inject({ method: 'POST', url: `/api/public/status-pages/${slug}/subscribers`, payload: { type: 'email', email: '-cmd@example.test' } });
@@ -254,8 +315,9 @@ describe('team side', () => {
     const list = await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/status-pages/${pageId}/subscribers`, headers: bearer(admin) });
     expect(list.statusCode).toBe(200);
     const body = list.json();
-    expect(body.counts).toEqual({ active: 1, pending: 1 });
-    expect(body.items.map((i: { type: string }) => i.type).sort()).toEqual(['email', 'webhook']);
+    // The webhook and the retry test's email subscriber are active; the new address is pending.
+    expect(body.counts).toEqual({ active: 2, pending: 1 });
+    expect(body.items.map((i: { type: string }) => i.type).sort()).toEqual(['email', 'email', 'webhook']);
     const search = await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/status-pages/${pageId}/subscribers?q=cmd`, headers: bearer(admin) });
     expect(search.json().items).toHaveLength(1);
     const csv = await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/status-pages/${pageId}/subscribers.csv`, headers: bearer(admin) });
