@@ -39,8 +39,11 @@ export interface SubscribersOptions {
   /** The maintenance/stray sweep period; 0 = no scheduler (tests call the sweep themselves). */
   sweepEveryMs?: number;
   timeoutMs?: number;
-  /** DNS servers for custom-domain TXT checks (tests: a local server); default the system's. */
+  /** DNS servers for custom-domain TXT checks (tests: a local server); default DNS_SERVERS. */
   dnsServers?: string[];
+  /** BullMQ lock and stalled-check timings; the crash test shortens them. */
+  lockDuration?: number;
+  stalledInterval?: number;
 }
 
 const noticesTotal = counter({ name: 'sentrypulse_subscriber_messages_total', help: 'Subscriber message attempts by outcome', labelNames: ['outcome'] as const });
@@ -132,6 +135,8 @@ export function subscribersModule(opts: SubscribersOptions = {}): WorkerModule {
           maxStalledCount: 3,
           deadLetters: true,
           backoff: (attemptsMade, err, base) => deliveryBackoff(attemptsMade, err, base || DELIVERY_BACKOFF_MS),
+          ...(opts.lockDuration !== undefined ? { lockDuration: opts.lockDuration } : {}),
+          ...(opts.stalledInterval !== undefined ? { stalledInterval: opts.stalledInterval } : {}),
         },
       );
       watchWorker(worker);
