@@ -130,6 +130,12 @@ describe('the subscribe form without JavaScript', () => {
     // A bad address comes back as the form with the problem, a 400, and nothing stored.
     await context.close();
     // (The browser checks type=email itself; what another client sends is checked by the API.)
+    // The flow pages: no script at all, never cached, no token leaking through Referer.
+    const flow = await fetch(`${webUrl}/status/forms/subscribe`);
+    expect(flow.headers.get('content-security-policy')).toContain("script-src 'none'");
+    expect(flow.headers.get('cache-control')).toBe('no-store');
+    expect(flow.headers.get('referrer-policy')).toBe('same-origin');
+    expect(await flow.text()).not.toContain('<script');
     const bad = await fetch(`${webUrl}/status/forms/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: webUrl }, body: 'type=email&email=not-an-email' });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('email: must be a valid email address');
