@@ -34,6 +34,10 @@ import { escalationRoutes } from './escalation/routes';
 import { alertRoutes } from './alerts/routes';
 import { securityRoutes } from './security/routes';
 import { ssoRoutes } from './sso/routes';
+import { subscriberRoutes } from './subscribers/routes';
+import { maintenanceSeriesRoutes } from './maintenance-series/routes';
+import { badgeRoutes } from './badges/routes';
+import { customDomainRoutes } from './custom-domains/routes';
 import './types';
 
 export interface BuildOptions {
@@ -138,6 +142,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(securityRoutes);
         await api.register(ssoRoutes);
         await api.register(escalationRoutes);
+        await api.register(subscriberRoutes);
+        await api.register(maintenanceSeriesRoutes);
+        await api.register(badgeRoutes);
+        await api.register(customDomainRoutes);
       },
       { prefix: '/api' },
     );

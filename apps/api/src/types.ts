@@ -34,5 +34,7 @@ declare module 'fastify' {
     permission?: Permission;
     /** Routes that accept a text/plain JSON body (the collect endpoint). */
     acceptTextPlain?: boolean;
+    /** Routes that also accept application/x-www-form-urlencoded (RFC 8058 one-click unsubscribe). */
+    acceptForm?: boolean;
   }
 }

@@ -17,8 +17,8 @@ function page(): PublicStatusPage {
     accent_color: '#123456',
     status: 'degraded',
     components: [
-      { name: evil('API'), group: evil('Core'), status: 'degraded', uptime_90d: 99.5, days: [{ date: '2026-11-29', uptime: 99.5, downtime_seconds: 432 }] },
-      { name: 'Web', group: null, status: 'unknown', uptime_90d: null, days: [{ date: '2026-11-29', uptime: null, downtime_seconds: null }] },
+      { id: 1, name: evil('API'), group: evil('Core'), status: 'degraded', uptime_90d: 99.5, days: [{ date: '2026-11-29', uptime: 99.5, downtime_seconds: 432 }] },
+      { id: 2, name: 'Web', group: null, status: 'unknown', uptime_90d: null, days: [{ date: '2026-11-29', uptime: null, downtime_seconds: null }] },
     ],
     active_incidents: [
       {

@@ -17,3 +17,7 @@ export * from './queries/installation';
 export * from './secrets';
 export * from './retry';
 export * from './queries/accounts';
+export * from './subscriber-tokens';
+export * from './queries/maintenance-series';
+export * from './queries/custom-domains';
+export * from './queries/custom-domain-verify';

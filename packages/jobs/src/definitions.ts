@@ -19,6 +19,8 @@ export const QUEUES = {
   housekeeping: 'monitoring-housekeeping',
   /** Escalation steps and "still down" reminders, delayed jobs (SPEC 11, ADR 0123). */
   escalation: 'escalation',
+  /** Status-page subscriber notices: fan-out batches, deliveries, the maintenance sweep (ADR 0132). */
+  subscribers: 'subscribers',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -113,6 +115,43 @@ export const reminderJob = defineJob({
   options: escalationOptions,
 });
 
+// ---------------------------------------------------------------------------------------------
+// Status-page subscribers (SPEC 10, ADR 0132). Their own queue, so a 10,000-subscriber fan-out
+// never delays an on-call alert; the same exactly-once rules as alerts (ADR 0021).
+
+const bigId = z.string().regex(/^[1-9]\d{0,19}$/, 'a BIGINT id');
+
+/** An incident event to turn into one notice per page that shows it (enqueued by the alert fan-out). */
+export const subscriberEventJob = defineJob({
+  queue: QUEUES.subscribers,
+  name: 'subscriber-event',
+  schema: z.object({ event_id: id }),
+  jobId: (p) => `subscriber-event-${p.event_id}`,
+  options: { attempts: 8, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+});
+
+/** One batch of a notice's fan-out: the page's active subscribers with id > after_id. */
+export const SUBSCRIBER_FANOUT_BATCH = 500;
+export const subscriberFanoutJob = defineJob({
+  queue: QUEUES.subscribers,
+  name: 'subscriber-fanout',
+  schema: z.object({ notice_id: bigId, after_id: z.string().regex(/^(0|[1-9]\d{0,19})$/, 'a subscriber id or 0') }),
+  jobId: (p) => `subscriber-fanout-${p.notice_id}-${p.after_id}`,
+  options: { attempts: 8, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+});
+
+/** One subscriber_deliveries row to send (a notice, a confirmation, a verification, a welcome). */
+export const subscriberDeliverJob = defineJob({
+  queue: QUEUES.subscribers,
+  name: 'subscriber-deliver',
+  schema: z.object({ delivery_id: bigId }),
+  jobId: (p) => `subscriber-delivery-${p.delivery_id}`,
+  options: { attempts: DELIVERY_ATTEMPTS, backoff: { type: 'alert', delay: DELIVERY_BACKOFF_MS }, removeOnComplete: 1000, removeOnFail: 5000 },
+});
+
+/** Every 30 s: maintenance notices (scheduled, started, ended), recurring occurrences, stray deliveries. */
+export const subscriberSweepJob = defineJob({ queue: QUEUES.subscribers, name: 'subscriber-sweep', schema: empty, options: housekeepingOptions });
+
 /** Every definition, for the tests that hold each one to its contract. */
 export const JOB_DEFINITIONS = [
   checkJob,
@@ -127,4 +166,8 @@ export const JOB_DEFINITIONS = [
   outboxJob,
   escalationStepJob,
   reminderJob,
+  subscriberEventJob,
+  subscriberFanoutJob,
+  subscriberDeliverJob,
+  subscriberSweepJob,
 ] as const;

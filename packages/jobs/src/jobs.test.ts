@@ -65,6 +65,10 @@ const INVALID: Record<string, unknown> = {
   'monitoring-housekeeping/outbox': { limit: 5 },
   'escalation/step': { incident_id: 1, round: 0, step: 10 },
   'escalation/reminder': { incident_id: 1, n: 0 },
+  'subscribers/subscriber-event': { event_id: 0 },
+  'subscribers/subscriber-fanout': { notice_id: '1', after_id: '-1' },
+  'subscribers/subscriber-deliver': { delivery_id: 'x' },
+  'subscribers/subscriber-sweep': { all: true },
 };
 
 describe('job definitions', () => {

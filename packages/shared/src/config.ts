@@ -37,6 +37,11 @@ const EnvSchema = z.object({
   CHECK_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_ENABLED: bool.default(true),
+  /** Custom-domain TXT checks (ADR 0137): comma-separated `ip[:port]`; empty = the system resolver. */
+  DNS_SERVERS: z
+    .string()
+    .regex(/^$|^[0-9a-fA-F.:[\]]+(,[0-9a-fA-F.:[\]]+)*$/, 'must be a comma-separated list of ip[:port]')
+    .default(''),
 });
 
 export interface Config {
@@ -74,6 +79,7 @@ export interface Config {
   logLevel: string;
   rateLimitEnabled: boolean;
   cookieSecure: boolean;
+  dnsServers: string[];
 }
 
 export class ConfigError extends Error {
@@ -133,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     rateLimitEnabled: e.RATE_LIMIT_ENABLED,
     cookieSecure: e.PUBLIC_URL.startsWith('https:'),
+    dnsServers: e.DNS_SERVERS.split(',').map((x) => x.trim()).filter(Boolean),
   };
 }
 

@@ -17,3 +17,5 @@ export * from './channels';
 export * from './sparklines';
 export * from './account-security';
 export * from './escalation';
+export * from './subscribers';
+export * from './public-incident';

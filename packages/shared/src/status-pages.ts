@@ -142,6 +142,7 @@ export const UptimeDay = z.object({
 export type UptimeDay = z.infer<typeof UptimeDay>;
 
 export const PublicComponent = z.object({
+  id: Id.describe('the component id (for subscribing to some components only)'),
   name: z.string(),
   group: z.string().nullable(),
   status: ComponentStatus,

@@ -11,6 +11,7 @@ export const contentTypePlugin = fp(async (app: FastifyInstance) => {
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined || req.routeOptions.config.acceptTextPlain) return;
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type === 'application/x-www-form-urlencoded' && req.routeOptions.config.acceptForm) return;
     if (type !== 'application/json') {
       throw new UnsupportedMediaType(`Unsupported Content-Type "${type || '(none)'}": send application/json.`);
     }

@@ -1,5 +1,5 @@
 import type { Db, StatusPageRow } from '@sentrypulse/db';
-import type { PublicIncident, PublicIncidentHistory, PublicMaintenance, PublicStatusPage } from '@sentrypulse/shared';
+import { PUBLIC_SYSTEM_MESSAGES, publicIncidentTitle, publicUpdateMessage, type PublicIncident, type PublicIncidentHistory, type PublicMaintenance, type PublicStatusPage } from '@sentrypulse/shared';
 import { renderSafeMarkdown } from './markdown';
 import {
   listDailyRollups,
@@ -17,18 +17,7 @@ import { componentStatus, dateRange, overallStatus, uptimeBar, type Severity } f
 export const PAST_INCIDENTS_ON_PAGE = 10;
 export const HISTORY_DAYS = 90;
 
-/** Canned words for updates the system wrote: those may quote check errors, which never go public. */
-const SYSTEM_MESSAGES: Record<PublicIncident['status'], string> = {
-  investigating: 'We are investigating a problem.',
-  identified: 'The cause has been identified and a fix is under way.',
-  monitoring: 'A fix has been put in place and we are monitoring the results.',
-  resolved: 'This incident has been resolved.',
-};
-
-function joinNames(names: string[]): string {
-  if (names.length <= 3) return names.join(', ');
-  return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
-}
+const SYSTEM_MESSAGES = PUBLIC_SYSTEM_MESSAGES;
 
 /**
  * The public face of an incident. Manual incidents show the title and updates the team wrote.
@@ -38,12 +27,9 @@ function joinNames(names: string[]): string {
  */
 export function toPublicIncident(row: PublicIncidentRow, nameOf: Map<number, string>): PublicIncident {
   const components = row.monitor_ids.map((id) => nameOf.get(id)).filter((n): n is string => n !== undefined);
-  const title =
-    row.kind === 'manual'
-      ? row.title
-      : `${components.length ? `${joinNames(components)}: ` : ''}${row.severity === 'minor' ? 'degraded performance' : 'outage'}`;
+  const title = publicIncidentTitle(row.kind, row.title, row.severity, components);
   const updates = row.updates.map((u) => {
-    const message = u.by_person ? u.message : SYSTEM_MESSAGES[u.status];
+    const message = publicUpdateMessage(u.status, u.message, u.by_person);
     return { status: u.status, message, message_html: renderSafeMarkdown(message), created_at: u.created_at.toISOString() };
   });
   // Every timeline starts with the incident and, once resolved, ends with its resolution, even
@@ -117,6 +103,7 @@ export async function loadPageModel(db: Db, row: StatusPageRow, now = new Date()
     counted += bar.countedSeconds;
     up += bar.upSeconds;
     return {
+      id: c.id,
       name: c.display_name,
       group: c.group_name,
       status: componentStatus({

@@ -95,7 +95,10 @@ describe('GET /api/public/status-pages/:slug', () => {
     // Only the documented keys, at every level.
     const page = res.json();
     expect(Object.keys(page).sort()).toEqual(Object.keys(PublicStatusPage.shape).sort());
-    expect(Object.keys(page.components[0]).sort()).toEqual(['days', 'group', 'name', 'status', 'uptime_90d']);
+    // `id` is the page component's own id (what subscribers choose), never the monitor's.
+    expect(Object.keys(page.components[0]).sort()).toEqual(['days', 'group', 'id', 'name', 'status', 'uptime_90d']);
+    const componentIds = (await t.db.selectFrom('status_page_components').select('id').execute()).map((c) => c.id);
+    for (const c of page.components) expect(componentIds).toContain(c.id);
   });
 
   it('answers 404 for a missing slug, a malformed slug and a private page, all alike', async () => {
@@ -379,8 +382,13 @@ describe('feed, badge and custom domains', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/public/status-pages/nope/feed.atom' })).statusCode).toBe(404);
   });
 
-  it('resolves a custom domain to its public page', async () => {
+  it('resolves a custom domain to its public page once verified (ADR 0137)', async () => {
     await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/status-pages/${pageId}`, headers: bearer(admin), payload: { custom_domain: 'status.acme.example' } });
+    // Claimed but not verified: not served.
+    expect((await t.app.inject({ method: 'GET', url: '/api/public/status-domains/status.acme.example' })).statusCode).toBe(404);
+    // What the worker writes once it found the team's TXT token (apps/worker/src/subscribers/domains.test.ts).
+    await t.db.insertInto('custom_domain_claims').values({ status_page_id: pageId, team_id: teamId, domain: 'status.acme.example', status: 'verified', expires_at: new Date(), verified_at: new Date() }).execute();
+    await new Promise((r) => setTimeout(r, 5_100)); // the route's 5 s lookup cache
     const res = await t.app.inject({ method: 'GET', url: '/api/public/status-domains/STATUS.acme.example:443' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ slug: SLUG });

@@ -7,6 +7,7 @@ import { sql, type Db, type IncidentSeverity, type IncidentStatus, type MonitorS
  */
 
 export interface PublicComponentRow {
+  id: number;
   monitor_id: number;
   display_name: string;
   group_name: string | null;
@@ -48,7 +49,7 @@ export function listPublicComponents(db: Db, statusPageId: number): Promise<Publ
   return db
     .selectFrom('status_page_components as c')
     .innerJoin('monitors as m', 'm.id', 'c.monitor_id')
-    .select(['c.monitor_id', 'c.display_name', 'c.group_name', 'm.status as monitor_status'])
+    .select(['c.id', 'c.monitor_id', 'c.display_name', 'c.group_name', 'm.status as monitor_status'])
     .where('c.status_page_id', '=', statusPageId)
     .orderBy('c.position')
     .execute();

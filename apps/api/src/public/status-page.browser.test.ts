@@ -224,6 +224,8 @@ describe('custom domains', () => {
     const acme = list.items.find((p: { slug: string }) => p.slug === 'acme');
     const patched = await t.app.inject({ method: 'PATCH', url: `/api/teams/${teamId}/status-pages/${acme.id}`, headers: bearer(owner), payload: { custom_domain: 'status.acme-custom.test' } });
     expect(patched.statusCode).toBe(200);
+    // Served only once verified by DNS (ADR 0137): the row the worker writes when it finds the TXT token.
+    await t.db.insertInto('custom_domain_claims').values({ status_page_id: acme.id, team_id: teamId, domain: 'status.acme-custom.test', status: 'verified', expires_at: new Date(), verified_at: new Date() }).execute();
 
     const root = await getWithHost(`${webUrl}/`, 'status.acme-custom.test');
     expect(root.status).toBe(200);

@@ -65,12 +65,28 @@ const factories: Record<string, (b: TeamB) => Promise<number>> = {
   async invitationId(b) {
     return created('POST', `/api/teams/${b.teamId}/invitations`, b.owner, { email: `b${unique()}@example.com`, role: 'member' });
   },
+  async seriesId(b) {
+    const monitor = await factories.monitorId!(b);
+    return created('POST', `/api/teams/${b.teamId}/maintenance-series`, b.owner, { title: 'B weekly', rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=4', timezone: 'Europe/Berlin', starts_at_local: '2030-01-06T02:00', duration_minutes: 60, monitor_ids: [monitor] });
+  },
+  async subscriberId(b) {
+    return subscriberOn(b, await factories.statusPageId!(b));
+  },
   async userId(b) {
     const member = await createUser(t, 'B member');
     await addMember(t, b.teamId, member, 'member');
     return member.id;
   },
 };
+
+/** A live subscriber of a page of team `b`, inserted as the subscribe verb leaves one. */
+async function subscriberOn(b: TeamB, statusPageId: number): Promise<number> {
+  const res = await t.db
+    .insertInto('status_page_subscribers')
+    .values({ team_id: b.teamId, status_page_id: statusPageId, type: 'email', status: 'active', address: `s${unique()}@example.com`, address_hash: unique().padEnd(64, '0'), token_nonce: unique().padEnd(22, '0') })
+    .executeTakeFirstOrThrow();
+  return Number(res.insertId);
+}
 
 /** A valid request for each route (query string, body, and any state the route needs first). */
 const requests: Record<string, { query?: string; payload?: unknown; prepare?: (b: TeamB, id: number) => Promise<void> }> = {
@@ -94,6 +110,17 @@ const requests: Record<string, { query?: string; payload?: unknown; prepare?: (b
       expect((await inject('POST', `/api/teams/${b.teamId}/monitors/${id}/pause`, b.owner)).statusCode).toBeLessThan(300);
     },
   },
+  'PUT /api/teams/:teamId/status-pages/:statusPageId/notices': { payload: { notices_paused: true } },
+  'PUT /api/teams/:teamId/monitors/:monitorId/badge': { payload: { enabled: true, label: 'api' } },
+  'POST /api/teams/:teamId/status-pages/:statusPageId/domain/verify': {
+    prepare: async (b, id) => {
+      const domain = `s${unique()}.example.com`;
+      const res = await inject('PATCH', `/api/teams/${b.teamId}/status-pages/${id}`, b.owner, { custom_domain: domain });
+      expect(res.statusCode, res.body).toBe(200);
+      // Verified already (as the worker leaves it), so "check now" answers 200 without DNS.
+      await t.db.insertInto('custom_domain_claims').values({ status_page_id: id, team_id: b.teamId, domain, status: 'verified', expires_at: new Date(), verified_at: new Date() }).execute();
+    },
+  },
   'GET /api/teams/:teamId/sites/:siteId/stats': { query: `?from=${day(-7)}&to=${day(0)}` },
   'GET /api/teams/:teamId/sites/:siteId/breakdown': { query: `?property=page&from=${day(-7)}&to=${day(0)}` },
   'GET /api/teams/:teamId/sites/:siteId/export': { query: `?from=${day(-7)}&to=${day(0)}` },
@@ -106,7 +133,9 @@ async function prepared(route: { method: string; url: string }, b: TeamB) {
   const id = await factories[kind]!(b);
   const spec = requests[label] ?? {};
   await spec.prepare?.(b, id);
-  const path = (team: number) => `${route.url.replace(':teamId', String(team)).replace(`:${kind}`, String(id))}${spec.query ?? ''}`;
+  // A nested id (a subscriber of the page) belongs to the same team as its parent.
+  const url = route.url.includes(':subscriberId') ? route.url.replace(':subscriberId', String(await subscriberOn(b, id))) : route.url;
+  const path = (team: number) => `${url.replace(':teamId', String(team)).replace(`:${kind}`, String(id))}${spec.query ?? ''}`;
   const payload = spec.payload ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
   return { label, path, payload };
 }

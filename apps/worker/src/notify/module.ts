@@ -6,6 +6,7 @@ import {
   enqueue,
   enqueueDeliveries,
   escalationStepJob,
+  enqueueSubscriberEvent,
   handle,
   incidentEventJob,
   reminderJob,
@@ -113,6 +114,8 @@ export function notifyModule(opts: NotifyOptions = {}): WorkerModule {
               const r = await fanOut(ctx.db, payload.event_id);
               await enqueueDeliveries(jobs, r.pendingIds, policy);
               await scheduleEscalations(jobs, r.schedule);
+              // Status-page subscribers hear of the same event through their own queue (ADR 0132).
+              await enqueueSubscriberEvent(jobs, payload.event_id);
               return { pending: r.pendingIds.length, suppressed: r.suppressed, scheduled: r.schedule.length };
             } catch (err) {
               if (job.attemptsStarted >= FANOUT_TRIES) throw err;

@@ -9,6 +9,10 @@ import * as installation from './2026_11_29_0007_installation';
 import * as accountSecurity from './2026_12_07_0010_account_security';
 import * as teamSso from './2026_12_07_0011_team_sso';
 import * as oncall from './2026_12_07_0020_oncall';
+import * as statusPageSubscribers from './2026_12_07_0030_status_page_subscribers';
+import * as maintenanceSeries from './2026_12_07_0031_maintenance_series';
+import * as monitorBadges from './2026_12_07_0032_monitor_badges';
+import * as customDomainClaims from './2026_12_07_0033_custom_domain_claims';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder at run time) works the
@@ -25,4 +29,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0010_account_security': accountSecurity,
   '2026_12_07_0011_team_sso': teamSso,
   '2026_12_07_0020_oncall': oncall,
+  '2026_12_07_0030_status_page_subscribers': statusPageSubscribers,
+  '2026_12_07_0031_maintenance_series': maintenanceSeries,
+  '2026_12_07_0032_monitor_badges': monitorBadges,
+  '2026_12_07_0033_custom_domain_claims': customDomainClaims,
 };

@@ -15,5 +15,12 @@ export function findStatusPageBySlug(db: Db, slug: string) {
 }
 
 export function findStatusPageByDomain(db: Db, host: string) {
-  return db.selectFrom('status_pages').select(['slug', 'team_id', 'is_public']).where('custom_domain', '=', host).executeTakeFirst();
+  // Served only once verified by DNS (ADR 0137): a claim alone, or a lost verification, serves nothing.
+  return db
+    .selectFrom('status_pages as p')
+    .innerJoin('custom_domain_claims as c', (j) => j.onRef('c.status_page_id', '=', 'p.id').onRef('c.domain', '=', 'p.custom_domain'))
+    .select(['p.slug', 'p.team_id', 'p.is_public'])
+    .where('p.custom_domain', '=', host)
+    .where('c.status', '=', 'verified')
+    .executeTakeFirst();
 }

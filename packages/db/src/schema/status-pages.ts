@@ -15,6 +15,8 @@ export interface StatusPagesTable {
   custom_domain: string | null;
   show_incident_history: ColumnType<number, boolean | number | undefined, boolean | number>;
   show_maintenances: ColumnType<number, boolean | number | undefined, boolean | number>;
+  /** Subscriber notices paused by the team (migration 2026_12_07_0030). */
+  notices_paused: ColumnType<number, boolean | number | undefined, boolean | number>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

@@ -75,4 +75,14 @@ footer{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-betw
 .center{padding-top:4rem;text-align:center}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
+.sp-aside{padding-bottom:2.5rem}
+.sp-subscribe,.sp-flow{display:flex;flex-direction:column;gap:.75rem}
+.sp-field{display:flex;flex-direction:column;gap:.25rem;font-size:.875rem}
+.sp-field input,.sp-field select{font:inherit;padding:.5rem .625rem;border:1px solid var(--border);border-radius:6px;background:var(--surface);color:var(--fg);min-height:2.5rem}
+.sp-choices{border:1px solid var(--border);border-radius:6px;padding:.5rem .75rem;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.875rem}
+.sp-choices legend{padding:0 .25rem;color:var(--fg-muted)}
+.sp-subscribe button,.sp-flow button{font:inherit;font-weight:600;align-self:flex-start;min-height:2.5rem;padding:.5rem 1rem;border:0;border-radius:6px;background:var(--accent,#0969da);color:#fff;cursor:pointer}
+.sp-flow button.secondary{background:var(--muted);color:var(--fg)}
+.sp-error{color:var(--bad-text);font-weight:600}.sp-ok{color:var(--ok-text);font-weight:600}
+details summary{cursor:pointer;font-size:.875rem;color:var(--fg-muted)}
 `;

@@ -4,6 +4,7 @@ import { badgePath, feedPath } from './api';
 import { COMPONENT_TEXT, dayTone, formatDateTime, formatDay, formatDuration, formatPercent, INCIDENT_STATUS_TEXT, OVERALL_TEXT } from './format';
 import { PAGE_CSS } from './page-css';
 import { PAGE_SCRIPT } from './page-script';
+import { subscribeForm } from './subscribe';
 
 /**
  * The public status page as one HTML document, rendered from the public JSON with template
@@ -113,29 +114,38 @@ export interface RenderedPage {
 }
 
 /** The whole document around `mainHtml`: header with branding, footer links, CSS, script, CSP. */
-function documentFor(p: Pick<PublicStatusPage, 'slug' | 'title' | 'description' | 'logo_url' | 'accent_color' | 'status'>, mainHtml: string, pageTitle: string): RenderedPage {
+function documentFor(p: Pick<PublicStatusPage, 'slug' | 'title' | 'description' | 'logo_url' | 'accent_color' | 'status'>, mainHtml: string, pageTitle: string, afterMain = '', withScript = true): RenderedPage {
   const accent = p.accent_color && /^#[0-9a-f]{6}$/i.test(p.accent_color) ? p.accent_color : '#0969da';
   const css = `${PAGE_CSS}.sp-status{--accent:${accent}}`;
   const title = esc(p.title);
   const slug = esc(p.slug);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(pageTitle)}</title><meta name="description" content="${esc(`${OVERALL_TEXT[p.status]}. ${p.description ?? ''}`.trim())}"><link rel="alternate" type="application/atom+xml" href="${feedPath(p.slug)}" title="${title} incidents"><style>${css}</style></head><body><div class="sp-status"><a class="skip" href="#sp-main">Skip to content</a><div class="accent" aria-hidden="true"></div><header class="top wrap">${
     p.logo_url ? `<img src="${esc(p.logo_url)}" alt="${title} logo" referrerpolicy="no-referrer">` : ''
-  }<div><h1><a href="/status/${slug}">${title}</a></h1>${p.description ? `<p class="muted">${esc(p.description)}</p>` : ''}</div></header><main id="sp-main" class="wrap">${mainHtml}</main><footer class="wrap"><nav class="links" aria-label="Status page links"><a href="/status/${slug}">Current status</a><a href="/status/${slug}/history">Incident history</a><a href="${feedPath(p.slug)}" type="application/atom+xml">Atom feed</a><a href="${badgePath(p.slug)}">Status badge</a></nav><p>Powered by <strong>SentryPulse</strong></p></footer></div><script>${PAGE_SCRIPT}</script></body></html>`;
+  }<div><h1><a href="/status/${slug}">${title}</a></h1>${p.description ? `<p class="muted">${esc(p.description)}</p>` : ''}</div></header><main id="sp-main" class="wrap">${mainHtml}</main>${afterMain}<footer class="wrap"><nav class="links" aria-label="Status page links"><a href="/status/${slug}">Current status</a><a href="/status/${slug}/history">Incident history</a><a href="${feedPath(p.slug)}" type="application/atom+xml">Atom feed</a><a href="${badgePath(p.slug)}">Status badge</a></nav><p>Powered by <strong>SentryPulse</strong></p></footer></div>${withScript ? `<script>${PAGE_SCRIPT}</script>` : ''}</body></html>`;
   const csp = [
     "default-src 'none'",
     `style-src ${sha256(css)}`,
-    `script-src ${SCRIPT_HASH}`,
+    withScript ? `script-src ${SCRIPT_HASH}` : "script-src 'none'",
     "img-src 'self' https: http:",
     "connect-src 'self'",
     "base-uri 'none'",
-    "form-action 'none'",
+    // The subscribe, confirm, manage and unsubscribe forms post to this app's own routes.
+    "form-action 'self'",
     "frame-ancestors 'self'",
   ].join('; ');
   return { html, csp };
 }
 
+/** A page of the subscribe flow in the page's branding (same CSS, script and CSP). */
+export function renderPlainPage(p: Pick<PublicStatusPage, 'slug' | 'title' | 'description' | 'logo_url' | 'accent_color' | 'status'>, mainHtml: string, pageTitle: string): RenderedPage {
+  // No script: the self-refresh would re-GET a form or a one-time result (ADR 0134).
+  return documentFor(p, mainHtml, pageTitle, '', false);
+}
+
 export function renderStatusPage(p: PublicStatusPage): RenderedPage {
-  return documentFor(p, main(p), `${p.title} status`);
+  // Outside <main>, so the self-refresh (which swaps <main>) never clears a half-typed address.
+  const subscribe = `<aside id="subscribe" class="wrap sp-aside" aria-labelledby="sp-sub-t">${subscribeForm(p, { compact: true })}</aside>`;
+  return documentFor(p, main(p), `${p.title} status`, subscribe);
 }
 
 /** Resolved incidents, a page at a time, with plain links for paging (works without JavaScript). */

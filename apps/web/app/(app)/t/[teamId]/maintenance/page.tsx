@@ -12,6 +12,7 @@ import { useMonitors } from '@/lib/api/monitors';
 import { useZodForm } from '@/lib/forms';
 import { formatDateTime } from '@/lib/format';
 import { useCurrentTeam } from '@/lib/team';
+import { RecurrenceEditor } from '@/components/maintenance/recurrence-editor';
 
 /** datetime-local value (local time, no zone) to an ISO string in UTC. */
 function localToIso(v: string): string {
@@ -102,6 +103,9 @@ export default function MaintenancePage() {
             </form>
           </Card>
         ) : null}
+      </div>
+      <div className="mt-6">
+        <RecurrenceEditor teamId={teamId} monitors={monitors.data?.items ?? []} canWrite={can('monitors.write')} />
       </div>
     </>
   );

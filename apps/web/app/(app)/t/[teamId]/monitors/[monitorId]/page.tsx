@@ -20,6 +20,7 @@ import { useIncidents } from '@/lib/api/incidents';
 import { checkNow, deleteMonitor, setMonitorPaused, useChecks, useMonitor, useMonitorStats } from '@/lib/api/monitors';
 import { formatDate, formatDateTime, formatInterval, formatMs, formatRelative, formatUptime } from '@/lib/format';
 import { teamHref, useCurrentTeam } from '@/lib/team';
+import { BadgePanel } from '@/components/monitors/badge-panel';
 
 const ResponseTimeChart = dynamic(() => import('@/components/charts/response-time-chart'), {
   ssr: false,
@@ -247,6 +248,9 @@ export default function MonitorDetailPage() {
             </ul>
           </Card>
         </div>
+      </div>
+      <div className="mt-6">
+        <BadgePanel teamId={teamId} monitorId={id} canWrite={write} />
       </div>
     </>
   );

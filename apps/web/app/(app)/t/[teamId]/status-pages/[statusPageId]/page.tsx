@@ -3,6 +3,7 @@ import type { UpdateStatusPageBody } from '@sentrypulse/shared';
 import { useParams, useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { StatusPageEditor } from '@/components/status-pages/editor';
+import { DomainPanel, SubscribersPanel } from '@/components/status-pages/subscribers-panel';
 import { Button } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/card';
 import { useConfirm } from '@/components/ui/confirm';
@@ -75,6 +76,10 @@ export default function EditStatusPage() {
           setSaved(true);
         }}
       />
+      <div className="mt-6 space-y-6">
+        <DomainPanel key={`domain-${page.data.custom_domain ?? ''}`} teamId={teamId} pageId={id} canWrite={can('status_pages.write')} />
+        <SubscribersPanel teamId={teamId} pageId={id} canWrite={can('status_pages.write')} />
+      </div>
     </>
   );
 }
