@@ -7,7 +7,7 @@
  *    sidebar, team switcher, open a monitor, create a monitor; focus always visible, no trap.
  * The per-page report is written to $A11Y_REPORT (default /tmp/shots/a11y-report.txt).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -62,34 +62,64 @@ afterAll(async () => {
   await stack?.close();
 }, 60_000);
 
-/** Every page of the app router (app/(auth) signed out, app/(app) signed in), with real ids. */
-function pages(): Array<{ name: string; path: string; auth: boolean }> {
+/**
+ * Every page of the app router (app/(auth) signed out, app/(app) signed in), with real ids;
+ * `route` is the page's folder under app/, so the completeness test below fails when a page is
+ * added without being walked here.
+ */
+function pages(): Array<{ name: string; route: string; path: string; auth: boolean }> {
   const t = `/t/${ids.teamId}`;
   return [
-    { name: 'login', path: '/login', auth: false },
-    { name: 'register', path: '/register', auth: false },
-    { name: 'invitation', path: `/invitations/${ids.invitationToken}`, auth: false },
-    { name: 'monitors', path: `${t}/monitors`, auth: true },
-    { name: 'monitor-new', path: `${t}/monitors/new`, auth: true },
-    { name: 'monitor-detail', path: `${t}/monitors/${ids.monitorId}`, auth: true },
-    { name: 'monitor-edit', path: `${t}/monitors/${ids.monitorId}/edit`, auth: true },
-    { name: 'incidents', path: `${t}/incidents`, auth: true },
-    { name: 'incident-new', path: `${t}/incidents/new`, auth: true },
-    { name: 'incident-detail', path: `${t}/incidents/${ids.incidentId}`, auth: true },
-    { name: 'maintenance', path: `${t}/maintenance`, auth: true },
-    { name: 'status-pages', path: `${t}/status-pages`, auth: true },
-    { name: 'status-page-new', path: `${t}/status-pages/new`, auth: true },
-    { name: 'status-page-edit', path: `${t}/status-pages/${ids.statusPageId}`, auth: true },
-    { name: 'sites', path: `${t}/sites`, auth: true },
-    { name: 'site-new', path: `${t}/sites/new`, auth: true },
-    { name: 'site-dashboard', path: `${t}/sites/${ids.siteId}`, auth: true },
-    { name: 'channels', path: `${t}/channels`, auth: true },
-    { name: 'team-settings', path: `${t}/settings`, auth: true },
-    { name: 'team-new', path: '/teams/new', auth: true },
-    { name: 'account', path: '/account', auth: true },
-    { name: 'public-status-page', path: `/status/${ids.statusSlug}`, auth: false },
-    { name: 'public-status-history', path: `/status/${ids.statusSlug}/history`, auth: false },
+    { name: 'login', route: '(auth)/login', path: '/login', auth: false },
+    { name: 'register', route: '(auth)/register', path: '/register', auth: false },
+    { name: 'forgot-password', route: '(auth)/forgot-password', path: '/forgot-password', auth: false },
+    // Without a token in the fragment the page explains the link is incomplete: still a page to check.
+    { name: 'reset-password', route: '(auth)/reset-password', path: '/reset-password', auth: false },
+    { name: 'verify-email', route: '(auth)/verify-email', path: '/verify-email', auth: false },
+    { name: 'sso', route: '(auth)/sso', path: '/sso', auth: false },
+    { name: 'ack', route: '(auth)/ack/[token]', path: '/ack/not-a-real-acknowledge-link', auth: false },
+    { name: 'invitation', route: '(auth)/invitations/[token]', path: `/invitations/${ids.invitationToken}`, auth: false },
+    { name: 'monitors', route: '(app)/t/[teamId]/monitors', path: `${t}/monitors`, auth: true },
+    { name: 'monitor-new', route: '(app)/t/[teamId]/monitors/new', path: `${t}/monitors/new`, auth: true },
+    { name: 'monitor-detail', route: '(app)/t/[teamId]/monitors/[monitorId]', path: `${t}/monitors/${ids.monitorId}`, auth: true },
+    { name: 'monitor-edit', route: '(app)/t/[teamId]/monitors/[monitorId]/edit', path: `${t}/monitors/${ids.monitorId}/edit`, auth: true },
+    { name: 'incidents', route: '(app)/t/[teamId]/incidents', path: `${t}/incidents`, auth: true },
+    { name: 'incident-new', route: '(app)/t/[teamId]/incidents/new', path: `${t}/incidents/new`, auth: true },
+    { name: 'incident-detail', route: '(app)/t/[teamId]/incidents/[incidentId]', path: `${t}/incidents/${ids.incidentId}`, auth: true },
+    { name: 'maintenance', route: '(app)/t/[teamId]/maintenance', path: `${t}/maintenance`, auth: true },
+    { name: 'status-pages', route: '(app)/t/[teamId]/status-pages', path: `${t}/status-pages`, auth: true },
+    { name: 'status-page-new', route: '(app)/t/[teamId]/status-pages/new', path: `${t}/status-pages/new`, auth: true },
+    { name: 'status-page-edit', route: '(app)/t/[teamId]/status-pages/[statusPageId]', path: `${t}/status-pages/${ids.statusPageId}`, auth: true },
+    { name: 'sites', route: '(app)/t/[teamId]/sites', path: `${t}/sites`, auth: true },
+    { name: 'site-new', route: '(app)/t/[teamId]/sites/new', path: `${t}/sites/new`, auth: true },
+    { name: 'site-dashboard', route: '(app)/t/[teamId]/sites/[siteId]', path: `${t}/sites/${ids.siteId}`, auth: true },
+    { name: 'channels', route: '(app)/t/[teamId]/channels', path: `${t}/channels`, auth: true },
+    { name: 'escalation', route: '(app)/t/[teamId]/escalation', path: `${t}/escalation`, auth: true },
+    { name: 'team-settings', route: '(app)/t/[teamId]/settings', path: `${t}/settings`, auth: true },
+    { name: 'team-new', route: '(app)/teams/new', path: '/teams/new', auth: true },
+    { name: 'account', route: '(app)/account', path: '/account', auth: true },
+    { name: 'account-security', route: '(app)/account/security', path: '/account/security', auth: true },
+    { name: 'public-status-page', route: 'status/[slug]', path: `/status/${ids.statusSlug}`, auth: false },
+    { name: 'public-status-history', route: 'status/[slug]/history', path: `/status/${ids.statusSlug}/history`, auth: false },
   ];
+}
+
+/** Pages that only redirect elsewhere (nothing of their own to check). */
+const REDIRECT_ONLY = new Set(['(app)', '(app)/t/[teamId]']);
+
+/** Every app-router page folder under app/ (page.tsx, or route.ts of a server-rendered HTML page). */
+function appRoutes(): string[] {
+  const root = join(import.meta.dirname, '..', 'app');
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name === 'page.tsx') out.push(dir);
+    }
+  };
+  walk('');
+  return out.filter((r) => !REDIRECT_ONLY.has(r)).sort();
 }
 
 interface AxeNode {
@@ -185,6 +215,11 @@ function watchErrors(page: Page, sink: string[], signedOut: () => boolean) {
 }
 
 describe('axe-core over every dashboard page', () => {
+  it('walks every page of the app router (a new page must be added to pages())', () => {
+    const walked = new Set(pages().map((p) => p.route));
+    expect(appRoutes().filter((r) => !walked.has(r))).toEqual([]);
+  });
+
   it('finds 0 WCAG 2.x A/AA violations in light and dark, and no console error or failed request', async () => {
     const report: string[] = [`axe-core ${JSON.parse(readFileSync(require.resolve('axe-core/package.json'), 'utf8')).version}, tags ${WCAG_TAGS.join(', ')}; ${new Date().toISOString()}`];
     const totals: Record<string, number> = {};

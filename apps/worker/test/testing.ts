@@ -21,7 +21,6 @@ export { slackProvider } from '../src/notify/providers/slack';
 // Status-page subscribers (ADR 0132): the module, its senders, and local peers for its tests.
 export { subscribersModule } from '../src/subscribers/module';
 export { startSubscriberReceiver, type SubscriberReceiver } from '../src/subscribers/testing';
-export { startSmtp, type FakeSmtp } from '../src/notify/testing';
 export { createSenders } from '../src/subscribers/senders';
 export { noticeEmail } from '../src/subscribers/messages';
 export { startDnsServer, type DnsZone, type TestDnsServer } from '../src/checks/testing';

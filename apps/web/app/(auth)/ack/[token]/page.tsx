@@ -19,7 +19,13 @@ export default function AcknowledgePage() {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  if (preview.error) return <ErrorState title="This acknowledge link cannot be used" error={preview.error} />;
+  if (preview.error)
+    return (
+      <div>
+        <h1 className="mb-4 text-xl font-semibold">Acknowledge incident</h1>
+        <ErrorState title="This acknowledge link cannot be used" error={preview.error} />
+      </div>
+    );
   if (!preview.data) return <SkeletonRows rows={3} height="h-10" />;
   const p = preview.data;
   const closed = p.incident.status === 'resolved' || p.acknowledged_at !== null || p.used;
