@@ -907,7 +907,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where an incident's escalation stands */
+        /** Where an incident's escalation stands (null when it is not escalated) */
         get: operations["getIncidentEscalation"];
         put?: never;
         post?: never;
@@ -1028,6 +1028,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Recurring maintenance series of the team */
         get: operations["listMaintenanceSeries"];
         put?: never;
         /** Schedule recurring maintenance (RRULE subset, time zone) */
@@ -1435,7 +1436,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The team's OpenID Connect configuration (secret never returned) */
+        /** The team's OpenID Connect configuration (secret never returned; null when none) */
         get: operations["getSso"];
         /** Configure the OpenID provider (discovered at once), default role and "SSO required" */
         put: operations["setSso"];
@@ -2085,6 +2086,7 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        GetIncidentEscalationResponse: components["schemas"]["IncidentEscalation"] | null;
         GetPublicAckResponse: {
             acknowledged_at: string | null;
             acknowledged_via: string | null;
@@ -2108,6 +2110,7 @@ export interface components {
             members_without_2fa: number;
             require_2fa: boolean;
         };
+        GetSsoResponse: components["schemas"]["TeamSso"] | null;
         HeartbeatResult: {
             monitor_id: number;
             /** @constant */
@@ -2599,6 +2602,13 @@ export interface components {
         };
         /** @enum {string} */
         Severity: "critical" | "major" | "minor";
+        ShieldsEndpoint: {
+            color: string;
+            label: string;
+            message: string;
+            /** @constant */
+            schemaVersion: 1;
+        };
         Site: {
             /** @description ISO-8601 UTC timestamp */
             created_at: string;
@@ -5483,6 +5493,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShieldsEndpoint"];
+                    "image/svg+xml": string;
+                };
+            };
             /** @description The input is invalid (problem details with `errors[]` naming each field). */
             400: {
                 headers: {
@@ -5877,6 +5897,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden: the role lacks the permission, a plan limit is reached, or the resource is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found: an unknown id, token or site (a resource of another team answers 404 too). */
             404: {
                 headers: {
@@ -6214,6 +6243,15 @@ export interface operations {
             };
             /** @description The input is invalid (problem details with `errors[]` naming each field). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No longer available. */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8506,7 +8544,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IncidentEscalation"];
+                    "application/json": components["schemas"]["GetIncidentEscalationResponse"];
                 };
             };
             /** @description The input is invalid (problem details with `errors[]` naming each field). */
@@ -12773,7 +12811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TeamSso"];
+                    "application/json": components["schemas"]["GetSsoResponse"];
                 };
             };
             /** @description The input is invalid (problem details with `errors[]` naming each field). */
@@ -14131,6 +14169,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description The input is invalid (problem details with `errors[]` naming each field). */

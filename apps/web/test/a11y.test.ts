@@ -10,6 +10,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { signAckToken } from '@sentrypulse/shared/ack-link';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -23,7 +25,7 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const REPORT = process.env.A11Y_REPORT ?? join(SHOTS_DIR, 'a11y-report.txt');
 
 let stack: Stack;
-let ids: { teamId: number; monitorId: number; incidentId: number; statusPageId: number; siteId: number; invitationToken: string; statusSlug: string };
+let ids: { teamId: number; monitorId: number; incidentId: number; statusPageId: number; siteId: number; invitationToken: string; statusSlug: string; ackToken: string };
 
 beforeAll(async () => {
   stack = await startStack();
@@ -55,7 +57,16 @@ beforeAll(async () => {
     siteId: await first('sites'),
     invitationToken: invite.json().token,
     statusSlug: (await db.selectFrom('status_pages').select('slug').where('id', '=', statusPageId).executeTakeFirstOrThrow()).slug,
+    ackToken: '',
   };
+  // A real acknowledge link of a demo incident, as an alert would carry it (the page previews it).
+  ids.ackToken = signAckToken(stack.api.config.encryptionKey, {
+    teamId,
+    incidentId: ids.incidentId,
+    channelId: null,
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    nonce: randomBytes(8).toString('hex'),
+  });
 }, 600_000);
 
 afterAll(async () => {
@@ -77,7 +88,7 @@ function pages(): Array<{ name: string; route: string; path: string; auth: boole
     { name: 'reset-password', route: '(auth)/reset-password', path: '/reset-password', auth: false },
     { name: 'verify-email', route: '(auth)/verify-email', path: '/verify-email', auth: false },
     { name: 'sso', route: '(auth)/sso', path: '/sso', auth: false },
-    { name: 'ack', route: '(auth)/ack/[token]', path: '/ack/not-a-real-acknowledge-link', auth: false },
+    { name: 'ack', route: '(auth)/ack/[token]', path: `/ack/${ids.ackToken}`, auth: false },
     { name: 'invitation', route: '(auth)/invitations/[token]', path: `/invitations/${ids.invitationToken}`, auth: false },
     { name: 'monitors', route: '(app)/t/[teamId]/monitors', path: `${t}/monitors`, auth: true },
     { name: 'monitor-new', route: '(app)/t/[teamId]/monitors/new', path: `${t}/monitors/new`, auth: true },

@@ -4,7 +4,7 @@ import { ingestStreamKey } from '@sentrypulse/shared';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { spawnSync } from 'node:child_process';
+import { promtool } from '@sentrypulse/metrics/testing';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -32,12 +32,6 @@ function sample(text: string, metric: string, labels: Record<string, string> = {
   return undefined;
 }
 
-/** `promtool check metrics` (Debian's prometheus package; scripts/bootstrap.sh installs it) on an exposition. */
-function promtool(exposition: string): { code: number | null; output: string } {
-  const run = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8', timeout: 20_000 });
-  if (run.error) throw new Error(`promtool is not installed (apt-get install prometheus; see scripts/bootstrap.sh): ${run.error.message}`);
-  return { code: run.status, output: `${run.stdout}${run.stderr}`.trim() };
-}
 
 beforeAll(async () => {
   database = await createTestDatabase('workermetrics');

@@ -2,6 +2,8 @@ export * from './connection';
 export * from './migrate';
 export type * from './schema';
 export { sql } from 'kysely';
+// Row shapes for callers that build rows of a table (e.g. the demo seed) without depending on kysely.
+export type { Insertable, Selectable } from 'kysely';
 export * from './queries/analytics';
 export * from './queries/analytics-time';
 export * from './queries/analytics-stats';

@@ -158,3 +158,7 @@ export const BadgeSettings = z.object({
 });
 export type BadgeSettings = z.infer<typeof BadgeSettings>;
 export const BadgeBody = z.strictObject({ enabled: z.boolean(), label: z.string().trim().min(1).max(40).nullable().optional() });
+
+/** A monitor badge as a shields.io endpoint (https://shields.io/badges/endpoint-badge). */
+export const ShieldsEndpoint = z.object({ schemaVersion: z.literal(1), label: z.string(), message: z.string(), color: z.string() });
+export type ShieldsEndpoint = z.infer<typeof ShieldsEndpoint>;

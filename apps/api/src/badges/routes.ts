@@ -28,7 +28,7 @@ export const badgeRoutes: FastifyPluginAsyncZod = async (app) => {
   const cache = new Map<string, { at: number; body: string; type: string } | { at: number; missing: true }>();
   app.get(
     '/public/badges/:key/:file',
-    { config: { public: true, rateLimit: false }, schema: { tags, summary: 'status|uptime|response-time as .svg or .json (shields.io endpoint)', security: [], params: PublicParams, querystring: PublicQuery } },
+    { config: { public: true, rateLimit: false }, schema: { tags, summary: 'status|uptime|response-time as .svg or .json (shields.io endpoint)', security: [], params: PublicParams, querystring: PublicQuery, produces: ['image/svg+xml', 'application/json'], producesJson: 'ShieldsEndpoint' } },
     async (req, reply) => {
       const m = /^(status|uptime|response-time)\.(svg|json)$/.exec(req.params.file);
       if (!m || !/^[A-Za-z0-9_-]{22}$/.test(req.params.key)) throw new NotFound('Badge');

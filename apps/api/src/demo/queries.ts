@@ -1,4 +1,4 @@
-import type { Db } from '@sentrypulse/db';
+import type { Database, Db, Insertable } from '@sentrypulse/db';
 
 /** The seed's own SQL: the demo user, and undoing a seed that failed half-way. */
 
@@ -40,4 +40,17 @@ export async function setPolicyOnFirstMonitors(db: Db, teamId: number, policyId:
   const monitors = await db.selectFrom('monitors').select('id').where('team_id', '=', teamId).orderBy('id').limit(count).execute();
   if (monitors.length === 0) return;
   await db.updateTable('monitors').set({ escalation_policy_id: policyId }).where('team_id', '=', teamId).where('id', 'in', monitors.map((m) => m.id)).execute();
+}
+
+export function statusPageBySlug(db: Db, teamId: number, slug: string) {
+  return db.selectFrom('status_pages').select('id').where('team_id', '=', teamId).where('slug', '=', slug).executeTakeFirst();
+}
+
+export function statusPageComponents(db: Db, statusPageId: number) {
+  return db.selectFrom('status_page_components').select(['id', 'display_name']).where('status_page_id', '=', statusPageId).execute();
+}
+
+/** Demo subscribers inserted as the subscribe verb leaves them (no confirmation mail queued). */
+export async function insertSubscribers(db: Db, rows: Insertable<Database['status_page_subscribers']>[]): Promise<void> {
+  if (rows.length) await db.insertInto('status_page_subscribers').values(rows).execute();
 }

@@ -1,4 +1,5 @@
 import { addressHash, newNonce } from '@sentrypulse/db';
+import { insertSubscribers, statusPageBySlug, statusPageComponents } from './queries';
 import type { DemoContext } from './seed';
 import { DEMO_STATUS_SLUG } from './status-page';
 
@@ -8,9 +9,9 @@ import { DEMO_STATUS_SLUG } from './status-page';
  * without queueing confirmation emails (the addresses are example.com ones).
  */
 export async function seedSubscribers(ctx: DemoContext): Promise<void> {
-  const page = await ctx.db.selectFrom('status_pages').select('id').where('team_id', '=', ctx.teamId).where('slug', '=', DEMO_STATUS_SLUG).executeTakeFirst();
+  const page = await statusPageBySlug(ctx.db, ctx.teamId, DEMO_STATUS_SLUG);
   if (!page) return;
-  const components = await ctx.db.selectFrom('status_page_components').select(['id', 'display_name']).where('status_page_id', '=', page.id).execute();
+  const components = await statusPageComponents(ctx.db, page.id);
   const database = components.find((c) => c.display_name === 'Database');
   const key = ctx.config.encryptionKey;
   const rows = [
@@ -19,10 +20,9 @@ export async function seedSubscribers(ctx: DemoContext): Promise<void> {
     { address: 'dba@example.com', status: 'active' as const, component_ids: database ? [database.id] : null },
     { address: 'new.reader@example.com', status: 'pending' as const, component_ids: null },
   ];
-  await ctx.db
-    .insertInto('status_page_subscribers')
-    .values(
-      rows.map((r, i) => ({
+  await insertSubscribers(
+    ctx.db,
+    rows.map((r, i) => ({
         team_id: ctx.teamId,
         status_page_id: page.id,
         type: 'email' as const,
@@ -34,6 +34,5 @@ export async function seedSubscribers(ctx: DemoContext): Promise<void> {
         confirmed_at: r.status === 'active' ? new Date(ctx.now - (i + 1) * 86_400_000) : null,
         created_at: new Date(ctx.now - (i + 2) * 86_400_000),
       })),
-    )
-    .execute();
+  );
 }

@@ -109,6 +109,16 @@ describe('escalation policy API', () => {
     expect((await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/escalation-policies/${p.id}`, headers: bearer(admin) })).statusCode).toBe(404);
   });
 
+  it("answers null for an incident that is not escalated, 404 for an unknown incident", async () => {
+    const inc = await t.app.inject({ method: 'POST', url: `/api/teams/${teamId}/incidents`, headers: bearer(admin), payload: { title: 'Manual, no policy', message: 'Looking' } });
+    expect(inc.statusCode).toBe(201);
+    const none = await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/incidents/${inc.json().id}/escalation`, headers: bearer(member) });
+    // A team default policy would escalate even a manual incident; this team has none at this point.
+    expect([none.statusCode, none.json()]).toEqual([200, null]);
+    const unknown = await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/incidents/2147483000/escalation`, headers: bearer(member) });
+    expect(unknown.statusCode).toBe(404);
+  });
+
   it('answers 403 to members changing policies and 404 to another team', async () => {
     const stranger = await createUser(t, 'Stranger');
     await createTeam(t, stranger);

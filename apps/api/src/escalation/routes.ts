@@ -64,7 +64,7 @@ export const escalationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/teams/:teamId/incidents/:incidentId/escalation',
-    { config: { permission: 'incidents.read' }, schema: { tags, summary: "Where an incident's escalation stands", params: IncidentParams, response: { 200: IncidentEscalation } } },
+    { config: { permission: 'incidents.read' }, schema: { tags, summary: "Where an incident's escalation stands (null when it is not escalated)", params: IncidentParams, response: { 200: IncidentEscalation.nullable() } } },
     async (req) => service.getIncidentEscalation(contextOf(req), req.params.incidentId),
   );
   app.get(

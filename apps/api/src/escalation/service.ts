@@ -3,6 +3,7 @@ import type { CreateEscalationPolicyBody, EscalationPolicy, IncidentEscalation, 
 import { verifyAckToken } from '@sentrypulse/shared/ack-link';
 import { teamScope, type ServiceContext } from '../context';
 import { BadRequest, Conflict, Forbidden, Gone, NotFound } from '../errors';
+import { findIncidentState } from '../incidents/queries';
 import { publishEvents } from '../incidents/service';
 import { keysetPage } from '../pagination';
 import * as q from './queries';
@@ -97,10 +98,14 @@ export async function deletePolicy(ctx: ServiceContext, id: number): Promise<voi
   if ((await q.deletePolicy(ctx.db, team.id, id)) === 0) throw new NotFound('Escalation policy');
 }
 
-export async function getIncidentEscalation(ctx: ServiceContext, incidentId: number): Promise<IncidentEscalation> {
+/** Null for an incident of the team that is not escalated (its monitor has no policy); 404 for an unknown incident. */
+export async function getIncidentEscalation(ctx: ServiceContext, incidentId: number): Promise<IncidentEscalation | null> {
   const team = teamScope(ctx);
   const row = await findIncidentEscalation(ctx.db, team.id, incidentId);
-  if (!row) throw new NotFound('Escalation of this incident');
+  if (!row) {
+    if (await findIncidentState(ctx.db, team.id, incidentId)) return null;
+    throw new NotFound('Incident');
+  }
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     incident_id: row.incident_id,

@@ -23,7 +23,7 @@ export const maintenanceSeriesRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/teams/:teamId/maintenance-series',
-    { config: { permission: 'monitors.read' }, schema: { tags, params: TeamParams, querystring: PaginationQuery, response: { 200: paginated(MaintenanceSeries) } } },
+    { config: { permission: 'monitors.read' }, schema: { tags, summary: 'Recurring maintenance series of the team', params: TeamParams, querystring: PaginationQuery, response: { 200: paginated(MaintenanceSeries) } } },
     async (req) => service.listSeries(contextOf(req), req.query.limit, numericCursor(req.query.cursor)),
   );
   app.delete(

@@ -1,5 +1,5 @@
 import { transactionWithRetry } from '@sentrypulse/db';
-import { spawnSync } from 'node:child_process';
+import { promtool } from '@sentrypulse/metrics/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers';
 
@@ -9,12 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** `promtool check metrics` (Debian's prometheus package; scripts/bootstrap.sh installs it) on an exposition. */
-function promtool(exposition: string): { code: number | null; output: string } {
-  const run = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8', timeout: 20_000 });
-  if (run.error) throw new Error(`promtool is not installed (apt-get install prometheus; see scripts/bootstrap.sh): ${run.error.message}`);
-  return { code: run.status, output: `${run.stdout}${run.stderr}`.trim() };
-}
 
 function sampleValue(text: string, metric: string, labels: Record<string, string>): number | undefined {
   for (const line of text.split('\n')) {

@@ -33,6 +33,8 @@ declare module 'fastify' {
     noContent?: true;
     /** The route answers 302 with a `Location` (a browser-facing step of a sign-in flow). */
     redirects?: true;
+    /** With `produces` holding a JSON type: the export name of the shared schema of that body. */
+    producesJson?: string;
   }
 }
 
@@ -244,7 +246,11 @@ export function transform(input: TransformInput) {
   if (!hasSuccess && produces?.length) {
     response[200] = {
       'x-response-description': 'OK',
-      content: Object.fromEntries(produces.map((type) => [type, { schema: { type: 'string' } }])),
+      // Text bodies are strings; a JSON alternative (a badge's shields.io endpoint) is the named
+      // shared schema the route gives in `producesJson`.
+      content: Object.fromEntries(
+        produces.map((type) => [type, { schema: type.includes('json') && source.producesJson ? { $ref: `#/components/schemas/${String(source.producesJson)}` } : { type: 'string' } }]),
+      ),
     };
   } else if (!hasSuccess && (method === 'DELETE' || source.noContent)) {
     response[204] = { type: 'null', 'x-response-description': 'No content' };
@@ -272,6 +278,7 @@ export function transform(input: TransformInput) {
   delete schema.problems;
   delete schema.noContent;
   delete schema.redirects;
+  delete schema.producesJson;
   return { schema, url: referenced.url };
 }
 

@@ -14,7 +14,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/teams/:teamId/sso',
-    { config: { permission: 'team.security' }, schema: { tags, summary: "The team's OpenID Connect configuration (secret never returned)", params: TeamParams, response: { 200: TeamSso } } },
+    { config: { permission: 'team.security' }, schema: { tags, summary: "The team's OpenID Connect configuration (secret never returned; null when none)", params: TeamParams, response: { 200: TeamSso.nullable() } } },
     async (req) => sso.getTeamSso(contextOf(req)),
   );
 

@@ -42,10 +42,11 @@ function view(ctx: ServiceContext, teamId: number, row: { issuer: string; client
   };
 }
 
-export async function getTeamSso(ctx: ServiceContext): Promise<TeamSso> {
+/** Null while the team has no single sign-on configured. */
+export async function getTeamSso(ctx: ServiceContext): Promise<TeamSso | null> {
   const team = teamScope(ctx);
   const row = await q.findTeamSso(ctx.db, team.id);
-  if (!row) throw new NotFound('SSO configuration');
+  if (!row) return null;
   return view(ctx, team.id, row);
 }
 

@@ -40,6 +40,9 @@ async function membersCount() {
 describe('team SSO configuration', () => {
   it('only the owner configures it; the provider is discovered; the secret is stored encrypted and never returned', async () => {
     expect((await put(admin, config())).statusCode).toBe(403);
+    // Not configured yet: an answer, not a 404 (the settings page reads it on every visit).
+    const none = await t.app.inject({ method: 'GET', url: `/api/teams/${teamId}/sso`, headers: bearer(owner) });
+    expect([none.statusCode, none.json()]).toEqual([200, null]);
     const res = await put(owner, config({ default_role: 'member' }));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({

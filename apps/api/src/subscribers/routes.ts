@@ -43,6 +43,8 @@ export const subscriberRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Subscribe to a status page (email double opt-in; webhook verified by a challenge; Slack, Discord)',
         security: [],
+        // 403: the page's subscriber limit of its plan is reached.
+        problems: [403],
         params: PublicSlugParams,
         body: SubscribeBody,
         response: { 202: SubscribeAccepted },
@@ -55,7 +57,7 @@ export const subscriberRoutes: FastifyPluginAsyncZod = async (app) => {
     '/public/subscriptions/confirm',
     {
       config: { public: true },
-      schema: { tags, summary: 'Confirm an email subscription with the token of the confirmation link', security: [], body: SubscriptionTokenBody, response: { 200: SubscriptionConfirmed } },
+      schema: { tags, summary: 'Confirm an email subscription with the token of the confirmation link', security: [], problems: [410], body: SubscriptionTokenBody, response: { 200: SubscriptionConfirmed } },
     },
     async (req) => service.confirm(contextOf(req), req.body.token),
   );
@@ -111,7 +113,7 @@ export const subscriberRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/teams/:teamId/status-pages/:statusPageId/subscribers.csv',
-    { config: { permission: 'status_pages.read' }, schema: { tags, summary: 'Every subscriber of a page as CSV', params: StatusPageParams } },
+    { config: { permission: 'status_pages.read' }, schema: { tags, summary: 'Every subscriber of a page as CSV', params: StatusPageParams, produces: ['text/csv'] } },
     async (req, reply) =>
       reply
         .type('text/csv; charset=utf-8')

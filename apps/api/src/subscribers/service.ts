@@ -9,6 +9,7 @@ import {
   newWebhookId,
   sameToken,
   sha256Hex,
+  transactionWithRetry,
   type StatusPageRow,
 } from '@sentrypulse/db';
 import { enqueueSubscriberDeliveries } from '@sentrypulse/jobs';
@@ -119,7 +120,7 @@ export async function subscribe(ctx: ServiceContext, slug: string, body: Subscri
   const hash = addressHash(key, body.type, address);
 
   const team = await q.teamPlan(ctx.db, page.team_id);
-  const deliveryId = await ctx.db.transaction().execute(async (trx) => {
+  const deliveryId = await transactionWithRetry(ctx.db, async (trx) => {
     const existing = await q.findByAddress(trx, page.id, body.type, hash);
     if (existing?.status === 'active') return null;
     const now = Date.now();
@@ -171,7 +172,7 @@ export async function subscribe(ctx: ServiceContext, slug: string, body: Subscri
 
 export async function confirm(ctx: ServiceContext, token: string): Promise<{ status: 'confirmed'; page: { slug: string; title: string } }> {
   const hash = sha256Hex(token);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  const result = await transactionWithRetry(ctx.db, async (trx) => {
     const row = await q.findByConfirmHash(trx, hash);
     if (!row || row.type !== 'email' || row.status !== 'pending') return 'invalid' as const;
     if (!row.confirm_expires_at || row.confirm_expires_at.getTime() < Date.now()) return 'expired' as const;
@@ -198,7 +199,7 @@ async function holderOf(ctx: ServiceContext, slug: string, token: string) {
 /** One-click unsubscribe (RFC 8058): idempotent, erases the address at once. */
 export async function unsubscribe(ctx: ServiceContext, slug: string, token: string): Promise<{ status: 'unsubscribed' }> {
   const { row } = await holderOf(ctx, slug, token);
-  if (row.status !== 'unsubscribed') await ctx.db.transaction().execute((trx) => q.erase(trx, String(row.id)));
+  if (row.status !== 'unsubscribed') await transactionWithRetry(ctx.db, (trx) => q.erase(trx, String(row.id)));
   return { status: 'unsubscribed' };
 }
 
@@ -275,7 +276,7 @@ export async function removeSubscriber(ctx: ServiceContext, statusPageId: number
   const { team, page } = await teamPage(ctx, statusPageId);
   const row = await q.findTeamSubscriber(ctx.db, team.id, page.id, subscriberId);
   if (!row || row.status === 'unsubscribed') throw new NotFound('Subscriber');
-  await ctx.db.transaction().execute((trx) => q.erase(trx, subscriberId));
+  await transactionWithRetry(ctx.db, (trx) => q.erase(trx, subscriberId));
 }
 
 function csvCell(v: string): string {

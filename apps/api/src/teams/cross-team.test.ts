@@ -72,6 +72,10 @@ const factories: Record<string, (b: TeamB) => Promise<number>> = {
   async subscriberId(b) {
     return subscriberOn(b, await factories.statusPageId!(b));
   },
+  async policyId(b) {
+    const channel = await factories.channelId!(b);
+    return created('POST', `/api/teams/${b.teamId}/escalation-policies`, b.owner, { name: `B on-call ${unique()}`, steps: [{ delay_seconds: 0, channel_ids: [channel] }] });
+  },
   async userId(b) {
     const member = await createUser(t, 'B member');
     await addMember(t, b.teamId, member, 'member');
@@ -96,6 +100,7 @@ const requests: Record<string, { query?: string; payload?: unknown; prepare?: (b
   'PATCH /api/teams/:teamId/monitors/:monitorId': { payload: { name: 'renamed' } },
   'PATCH /api/teams/:teamId/sites/:siteId': { payload: { name: 'renamed' } },
   'PATCH /api/teams/:teamId/status-pages/:statusPageId': { payload: { title: 'renamed' } },
+  'PATCH /api/teams/:teamId/escalation-policies/:policyId': { payload: { name: 'renamed' } },
   'POST /api/teams/:teamId/incidents/:incidentId/updates': { payload: { status: 'identified', message: 'Found it' } },
   'PUT /api/teams/:teamId/incidents/:incidentId/postmortem': {
     payload: { postmortem: 'Root cause: a full disk.' },

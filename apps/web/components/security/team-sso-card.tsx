@@ -11,7 +11,7 @@ import { useZodForm } from '@/lib/forms';
 
 /** Owners: the team's OpenID Connect provider, the default role of new members, "SSO required". */
 export function TeamSsoCard({ team }: { team: TeamMembership }) {
-  const current = useApi(TeamSso, team.role === 'owner' ? ssoPath(team.id) : null, { shouldRetryOnError: false });
+  const current = useApi(TeamSso.nullable(), team.role === 'owner' ? ssoPath(team.id) : null, { shouldRetryOnError: false });
   const [issuer, setIssuer] = useState('');
   const [clientId, setClientId] = useState('');
   const [secret, setSecret] = useState('');
@@ -83,7 +83,7 @@ export function TeamSsoCard({ team }: { team: TeamMembership }) {
               variant="secondary"
               onClick={async () => {
                 await removeTeamSso(team.id);
-                await current.mutate(undefined, { revalidate: true });
+                await current.mutate(null, { revalidate: true });
               }}
             >
               Remove

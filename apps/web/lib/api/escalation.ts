@@ -12,7 +12,7 @@ export const escalationPaths = {
 
 export const usePolicies = (teamId: number | null) => useApi(EscalationPolicyList, teamId ? escalationPaths.list(teamId) : null);
 export const useIncidentEscalation = (teamId: number | null, incidentId: number | null) =>
-  useApi(IncidentEscalation, teamId && incidentId ? escalationPaths.incident(teamId, incidentId) : null, { shouldRetryOnError: false, refreshInterval: 10_000 });
+  useApi(IncidentEscalation.nullable(), teamId && incidentId ? escalationPaths.incident(teamId, incidentId) : null, { shouldRetryOnError: false, refreshInterval: 10_000 });
 
 export const createPolicy = (teamId: number, body: CreateEscalationPolicyBody) => request(EscalationPolicy, `/api/teams/${teamId}/escalation-policies`, { method: 'POST', body });
 export const updatePolicy = (teamId: number, id: number, body: UpdateEscalationPolicyBody) => request(EscalationPolicy, escalationPaths.one(teamId, id), { method: 'PATCH', body });

@@ -1,4 +1,5 @@
 import type { Db } from '../connection';
+import { transactionWithRetry } from '../retry';
 
 /**
  * Expanding recurring maintenance into maintenance_windows (ADR 0135), shared by the API (at
@@ -13,7 +14,7 @@ export async function expandSeries(
 ): Promise<number> {
   let added = 0;
   for (const o of occurrences) {
-    await db.transaction().execute(async (trx) => {
+    await transactionWithRetry(db, async (trx) => {
       const exists = await trx.selectFrom('maintenance_occurrences').select('window_id').where('series_id', '=', series.id).where('starts_at', '=', o.starts_at).forUpdate().executeTakeFirst();
       if (exists) return;
       const w = await trx
