@@ -10912,6 +10912,7 @@ export interface operations {
             query: {
                 filter?: string;
                 from: string;
+                goal?: number;
                 limit?: number;
                 property: "page" | "entry_page" | "exit_page" | "referrer" | "utm_source" | "utm_medium" | "utm_campaign" | "browser" | "os" | "device" | "country" | "event" | "event_prop";
                 to: string;

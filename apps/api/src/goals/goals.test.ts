@@ -84,7 +84,7 @@ let drain: ReturnType<typeof testDrainer>;
 const ids: Record<string, number> = {};
 const url = (s = '') => `/api/teams/${site.teamId}/sites/${site.siteId}/goals${s}`;
 const get = (q: string) => t.app.inject({ method: 'GET', url: url(q), headers: bearer(site.owner) });
-const post = (payload: unknown) => t.app.inject({ method: 'POST', url: url(), headers: bearer(site.owner), payload });
+const post = (payload: object) => t.app.inject({ method: 'POST', url: url(), headers: bearer(site.owner), payload });
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -150,6 +150,31 @@ describe('goals against the model', () => {
   });
 });
 
+describe('the goal filter on breakdowns', () => {
+  it('country and page breakdowns of a goal count only its conversions (today, from raw)', async () => {
+    const day = DAYS[2]!;
+    const b = (q: string) => t.app.inject({ method: 'GET', url: `/api/teams/${site.teamId}/sites/${site.siteId}/breakdown?from=${day}&to=${day}&${q}`, headers: bearer(site.owner) });
+    const countries = await b(`property=country&goal=${ids.signup}`);
+    expect(countries.statusCode, countries.body).toBe(200);
+    const hits = PLAN.filter((p) => p.day === day && GOALS.signup.match(p));
+    const byCountry = new Map<string, { v: Set<number>; n: number }>();
+    for (const p of hits) {
+      const c = p.visitor < 4 ? 'US' : 'GB';
+      const cur = byCountry.get(c) ?? { v: new Set(), n: 0 };
+      cur.v.add(p.visitor);
+      cur.n++;
+      byCountry.set(c, cur);
+    }
+    expect(countries.json().items.map((i: { value: string; visitors: number; events: number }) => [i.value, i.visitors, i.events])).toEqual(
+      [...byCountry].map(([c, x]) => [c, x.v.size, x.n]),
+    );
+    const pages = await b(`property=page&goal=${ids.blog}`);
+    const blogHits = PLAN.filter((p) => p.day === day && GOALS.blog.match(p));
+    expect(pages.json().items.map((i: { value: string }) => i.value).sort()).toEqual([...new Set(blogHits.map((p) => p.path))].sort());
+    expect((await b('property=referrer&goal=999999')).statusCode).toBe(404);
+  });
+});
+
 describe('goal CRUD and bad input', () => {
   it.each([
     [{ name: 'x', type: 'page', path: 'blog/*' }, 'path'],
@@ -160,7 +185,7 @@ describe('goal CRUD and bad input', () => {
     [{ name: 'x', type: 'event', event: 'pageview' }, 'event'],
     [{ name: '', type: 'event', event: 'signup' }, 'name'],
     [{ name: 'x', type: 'funnel', event: 'signup' }, 'type'],
-  ])('%j → 400, nothing stored', async (body) => {
+  ])('%j → 400, nothing stored (%s)', async (body: object, _field: string) => {
     const before = await t.db.selectFrom('site_goals').select('id').execute();
     const res = await post(body);
     expect(res.statusCode).toBe(400);
