@@ -29,6 +29,7 @@ import { collectRoutes } from './analytics/collect';
 import { trackerRoute } from './analytics/tracker';
 import { statsRoutes } from './analytics/routes';
 import { siteRoutes } from './sites/routes';
+import { goalRoutes } from './goals/routes';
 import { channelRoutes } from './channels/routes';
 import { escalationRoutes } from './escalation/routes';
 import { alertRoutes } from './alerts/routes';
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(publicStatusRoutes, { cache: opts.publicStatusCache ?? true });
         await api.register(siteRoutes);
         await api.register(statsRoutes);
+        await api.register(goalRoutes);
         await api.register(channelRoutes);
         await api.register(alertRoutes);
         await api.register(securityRoutes);

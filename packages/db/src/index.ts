@@ -8,6 +8,7 @@ export * from './queries/analytics';
 export * from './queries/analytics-time';
 export * from './queries/analytics-stats';
 export * from './queries/analytics-aggregate';
+export * from './queries/analytics-goals';
 export * from './queries/status-pages';
 export * from './queries/status-pages-cache';
 export * from './queries/monitoring';

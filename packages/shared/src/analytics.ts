@@ -98,6 +98,8 @@ export const BreakdownQuery = z
     from: IsoDate,
     to: IsoDate,
     filter: FilterParam.optional(),
+    /** Only the events converting this goal of the site (read from raw events, inside retention). */
+    goal: IdParam.optional(),
     limit: z.coerce.number().int().min(1).max(1_000).default(10),
   })
   .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] })

@@ -19,3 +19,4 @@ export * from './account-security';
 export * from './escalation';
 export * from './subscribers';
 export * from './public-incident';
+export * from './goals';

@@ -13,3 +13,14 @@ export function findStatsSite(db: Db, teamId: number, siteId: number) {
     .where('id', '=', siteId)
     .executeTakeFirst();
 }
+
+/** A goal of the team's site, for the breakdowns' `goal` filter. */
+export function findSiteGoal(db: Db, teamId: number, siteId: number, goalId: number) {
+  return db
+    .selectFrom('site_goals')
+    .select(['id', 'type', 'path', 'event', 'props'])
+    .where('team_id', '=', teamId)
+    .where('site_id', '=', siteId)
+    .where('id', '=', goalId)
+    .executeTakeFirst();
+}

@@ -1,9 +1,9 @@
-import { dateRange } from '@sentrypulse/db';
+import { dateRange, parseGoalProps, type GoalDef } from '@sentrypulse/db';
 import type { BreakdownItem, BreakdownQuery, ExportQuery, StatsQuery, StatsResponse } from '@sentrypulse/shared';
 import type { z } from 'zod';
 import { teamScope, type ServiceContext } from '../context';
 import { NotFound } from '../errors';
-import { findStatsSite } from './queries';
+import { findSiteGoal, findStatsSite } from './queries';
 import { breakdown, dailyTotals, realtime, stats, toCsv, type StatsSite } from './stats';
 
 /** The team's site (404 for another team's id); the figures are then read from the replica. */
@@ -19,7 +19,14 @@ export async function siteStats(ctx: ServiceContext, siteId: number, q: StatsQue
 }
 
 export async function siteBreakdown(ctx: ServiceContext, siteId: number, q: BreakdownQuery): Promise<BreakdownItem[]> {
-  return breakdown(ctx.readDb, await siteOf(ctx, siteId), q.property, q.from, q.to, q.limit, q.filter);
+  const site = await siteOf(ctx, siteId);
+  let goal: GoalDef | undefined;
+  if (q.goal !== undefined) {
+    const g = await findSiteGoal(ctx.db, teamScope(ctx).id, siteId, q.goal);
+    if (!g) throw new NotFound('Goal');
+    goal = { id: g.id, type: g.type, path: g.path, event: g.event, props: parseGoalProps(g.props) };
+  }
+  return breakdown(ctx.readDb, site, q.property, q.from, q.to, q.limit, q.filter, goal);
 }
 
 /** Visitors of the last 5 minutes before `nowMs` (the ingest clock, which tests move). */

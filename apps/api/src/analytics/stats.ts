@@ -7,6 +7,8 @@ import {
   dateRange,
   daysBetween,
   DIRECT_REFERRER,
+  goalMatch,
+  type GoalDef,
   hourlyFromRaw,
   localDayStartUtc,
   realtimeFromRaw,
@@ -153,13 +155,15 @@ export async function breakdown(
   to: string,
   limit: number,
   filters?: Filter[],
+  goal?: GoalDef,
 ): Promise<BreakdownItem[]> {
   const dimension: Dimension = property;
-  const parts = split(site, from, to, !!filters?.length);
+  const parts = split(site, from, to, !!filters?.length || !!goal);
+  const scoped = (a: string, b: string): RawScope => ({ ...rawScope(site, a, b, filters), goal: goal ? goalMatch(goal) : undefined });
   const merged = new Map<string, BreakdownRow>();
   // Raw days and rolled-up days are independent queries: run them side by side.
   const [raw, top] = await Promise.all([
-    parts.raw ? breakdownFromRaw(db, rawScope(site, parts.raw.from, parts.raw.to, filters), dimension) : [],
+    parts.raw ? breakdownFromRaw(db, scoped(parts.raw.from, parts.raw.to), dimension) : [],
     parts.rollup ? breakdownFromRollups(db, site.id, dimension, parts.rollup.from, parts.rollup.to, limit) : [],
   ]);
   for (const r of raw) addRow(merged, r);

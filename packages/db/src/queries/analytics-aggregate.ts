@@ -5,6 +5,7 @@ import type { PageviewsDailyBreakdownsTable } from '../schema';
 import { MONTH_PREFIX, ROLLUP_DIMENSIONS, valueHash } from './analytics';
 import { breakdownFromRaw, dailyTotalsFromRaw, type DayTotals } from './analytics-stats';
 import { addDays, localDate, localDayStartUtc } from './analytics-time';
+import { rollUpGoals } from './analytics-goals';
 
 export interface AggregationSite {
   id: number;
@@ -74,6 +75,7 @@ export async function aggregateSiteDay(db: Db, site: AggregationSite, date: stri
       await trx.insertInto('pageviews_daily_breakdowns').values(breakdowns.slice(i, i + 500)).execute();
     }
   });
+  await rollUpGoals(db, site, date, date);
   await advanceAggregatedThrough(db, site, date);
   const monthEnd = addDays(`${addMonth(date.slice(0, 7))}-01`, -1);
   if (site.aggregated_through !== null && monthEnd <= site.aggregated_through) await compactMonth(db, site.id, date.slice(0, 7));

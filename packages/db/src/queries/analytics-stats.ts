@@ -40,6 +40,8 @@ export interface RawScope {
   fromUtc: number;
   toUtc: number;
   filters?: { property: ColumnDimension; value: string }[];
+  /** Only the events converting a goal (goalMatch from analytics-goals): "top sources by conversions". */
+  goal?: RawBuilder<SqlBool>;
 }
 
 export interface DayTotals {
@@ -90,11 +92,10 @@ function filterValue(property: ColumnDimension, value: string): string {
 /** The filters as one boolean SQL expression over a raw row (TRUE when there are none). */
 function matchExpr(s: RawScope): RawBuilder<SqlBool> {
   const f = s.filters ?? [];
-  if (f.length === 0) return sql<SqlBool>`TRUE`;
-  return sql<SqlBool>`(${sql.join(
-    f.map((x) => sql`${sql.ref(DIMENSION_COLUMNS[x.property])} = ${filterValue(x.property, x.value)}`),
-    sql` AND `,
-  )})`;
+  const parts = f.map((x) => sql`${sql.ref(DIMENSION_COLUMNS[x.property])} = ${filterValue(x.property, x.value)}`);
+  if (s.goal) parts.push(s.goal);
+  if (parts.length === 0) return sql<SqlBool>`TRUE`;
+  return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
 }
 
 function scopeWhere(s: RawScope) {

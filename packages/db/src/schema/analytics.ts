@@ -62,7 +62,29 @@ export interface PageviewsDailyBreakdownsTable {
   events: number;
 }
 
+export interface SiteGoalsTable {
+  id: Generated<number>;
+  team_id: number;
+  site_id: number;
+  name: string;
+  type: 'page' | 'event';
+  path: string | null;
+  event: string | null;
+  /** JSON object of property values that must all match ({} or NULL: any). */
+  props: string | null;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface GoalsDailyTable {
+  goal_id: number;
+  date: ColumnType<Date, Date | string, Date | string>;
+  visitors: number;
+  conversions: number;
+}
+
 export interface AnalyticsTables {
+  site_goals: SiteGoalsTable;
+  goals_daily: GoalsDailyTable;
   sites: SitesTable;
   pageviews_raw: PageviewsRawTable;
   pageviews_daily: PageviewsDailyTable;
