@@ -17,3 +17,4 @@ export * from './channels';
 export * from './sparklines';
 export * from './account-security';
 export * from './escalation';
+export * from './api-tokens';

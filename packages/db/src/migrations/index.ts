@@ -9,6 +9,7 @@ import * as installation from './2026_11_29_0007_installation';
 import * as accountSecurity from './2026_12_07_0010_account_security';
 import * as teamSso from './2026_12_07_0011_team_sso';
 import * as oncall from './2026_12_07_0020_oncall';
+import * as apiTokens from './2026_12_07_0060_api_tokens';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder at run time) works the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0010_account_security': accountSecurity,
   '2026_12_07_0011_team_sso': teamSso,
   '2026_12_07_0020_oncall': oncall,
+  '2026_12_07_0060_api_tokens': apiTokens,
 };

@@ -6,6 +6,7 @@ import type { MonitoringTables } from './monitoring';
 import type { OncallTables } from './oncall';
 import type { StatusPagesTables } from './status-pages';
 import type { SecurityTables } from './security';
+import type { ApiTokensTables } from './api-tokens';
 
 export type * from './accounts';
 export type * from './alerts';
@@ -15,6 +16,7 @@ export type * from './monitoring';
 export type * from './oncall';
 export type * from './status-pages';
 export type * from './security';
+export type * from './api-tokens';
 
 /** All tables; each capability adds its tables in its own file and joins them here. */
-export interface Database extends AccountsTables, AlertsTables, AnalyticsTables, InstallationTables, MonitoringTables, StatusPagesTables, SecurityTables, OncallTables {}
+export interface Database extends AccountsTables, AlertsTables, AnalyticsTables, InstallationTables, MonitoringTables, StatusPagesTables, SecurityTables, OncallTables, ApiTokensTables {}
