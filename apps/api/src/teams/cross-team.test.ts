@@ -65,6 +65,9 @@ const factories: Record<string, (b: TeamB) => Promise<number>> = {
   async invitationId(b) {
     return created('POST', `/api/teams/${b.teamId}/invitations`, b.owner, { email: `b${unique()}@example.com`, role: 'member' });
   },
+  async tokenId(b) {
+    return created('POST', `/api/teams/${b.teamId}/api-tokens`, b.owner, { name: 'B ci', scopes: ['monitors.read'] });
+  },
   async userId(b) {
     const member = await createUser(t, 'B member');
     await addMember(t, b.teamId, member, 'member');
