@@ -16,6 +16,7 @@ import { inputPlugin } from './plugins/input';
 import { MAX_PATH_SEGMENT } from './plugins/openapi';
 import { clientErrorHandler, frameworkErrors, notFoundPlugin, problemPlugin } from './plugins/problem';
 import { rateLimitPlugin } from './plugins/rate-limit';
+import { apiTokenRoutes } from './api-tokens/routes';
 import { teamRoutes } from './teams/routes';
 import { invitationRoutes } from './invitations/routes';
 import { monitorRoutes } from './monitors/routes';
@@ -148,6 +149,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await api.register(maintenanceSeriesRoutes);
         await api.register(badgeRoutes);
         await api.register(customDomainRoutes);
+        await api.register(apiTokenRoutes);
       },
       { prefix: '/api' },
     );

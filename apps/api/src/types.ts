@@ -21,11 +21,15 @@ declare module 'fastify' {
     /** The app's one job producer (jobsOf), which service contexts carry. */
     jobs: JobProducer;
     /** Every route with its access requirement (see plugins/access.ts). */
+    /** Batched last_used_at of team API tokens (api-tokens/auth.ts). */
+    apiTokenUsage: import('./api-tokens/auth').UsageRecorder;
     routeCatalog: Array<{ method: string; url: string; permission: Permission | undefined; public: boolean }>;
   }
   interface FastifyRequest {
     userId: number | null;
     team: TeamContext | null;
+    /** Set when the caller authenticated with a team API token (`Bearer sp_…`). */
+    apiToken: { id: number; name: string } | null;
   }
   interface FastifyContextConfig {
     /** Routes are authenticated unless they say `public: true`. */

@@ -20,3 +20,4 @@ export * from './escalation';
 export * from './subscribers';
 export * from './public-incident';
 export * from './goals';
+export * from './api-tokens';

@@ -1,6 +1,7 @@
 import { can, IdParam, type Permission } from '@sentrypulse/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { authenticateApiToken, INVALID_TOKEN, UsageRecorder } from '../api-tokens/auth';
 import { verifyAccessToken } from '../auth/tokens';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
 import { MfaSetupRequired } from '../security/errors';
@@ -48,6 +49,13 @@ export const routeCatalogPlugin = fp(async (app: FastifyInstance) => {
 export const accessPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('userId', null);
   app.decorateRequest('team', null);
+  app.decorateRequest('apiToken', null);
+  // last_used_at of API tokens, batched (ADR 0160): at most one write per token per 10 s.
+  const usage = new UsageRecorder(app.db, 10_000, (err) => app.log.warn({ err }, 'api token usage flush failed'));
+  app.decorate('apiTokenUsage', usage);
+  app.addHook('onClose', async () => {
+    await usage.close().catch((err: unknown) => app.log.warn({ err }, 'api token usage flush failed'));
+  });
 
   app.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config;
@@ -60,6 +68,17 @@ export const accessPlugin = fp(async (app: FastifyInstance) => {
     }
     const token = bearerToken(req);
     if (!token) throw new Unauthorized();
+    if (token.startsWith('sp_')) {
+      // Team API tokens work on team routes only: account, team-less and owner routes need a user.
+      if (!config.permission) throw new Unauthorized(INVALID_TOKEN);
+      const teamId = IdParam.safeParse((req.params as Record<string, string>).teamId);
+      if (!teamId.success) throw new NotFound('Team');
+      const principal = await authenticateApiToken(app.db, token, teamId.data, config.permission, usage);
+      req.userId = principal.userId;
+      req.team = principal.team;
+      req.apiToken = { id: principal.tokenId, name: principal.tokenName };
+      return;
+    }
     const userId = verifyAccessToken(app.config.jwtSecret, token);
     if (userId === null) throw new Unauthorized('The access token is invalid or has expired.');
     req.userId = userId;

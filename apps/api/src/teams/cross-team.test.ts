@@ -76,6 +76,9 @@ const factories: Record<string, (b: TeamB) => Promise<number>> = {
     const channel = await factories.channelId!(b);
     return created('POST', `/api/teams/${b.teamId}/escalation-policies`, b.owner, { name: `B on-call ${unique()}`, steps: [{ delay_seconds: 0, channel_ids: [channel] }] });
   },
+  async tokenId(b) {
+    return created('POST', `/api/teams/${b.teamId}/api-tokens`, b.owner, { name: 'B ci', scopes: ['monitors.read'] });
+  },
   async userId(b) {
     const member = await createUser(t, 'B member');
     await addMember(t, b.teamId, member, 'member');

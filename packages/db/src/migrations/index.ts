@@ -13,6 +13,7 @@ import * as statusPageSubscribers from './2026_12_07_0030_status_page_subscriber
 import * as maintenanceSeries from './2026_12_07_0031_maintenance_series';
 import * as monitorBadges from './2026_12_07_0032_monitor_badges';
 import * as customDomainClaims from './2026_12_07_0033_custom_domain_claims';
+import * as apiTokens from './2026_12_07_0060_api_tokens';
 import * as goals from './2026_12_07_0070_goals';
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0031_maintenance_series': maintenanceSeries,
   '2026_12_07_0032_monitor_badges': monitorBadges,
   '2026_12_07_0033_custom_domain_claims': customDomainClaims,
+  '2026_12_07_0060_api_tokens': apiTokens,
   '2026_12_07_0070_goals': goals,
 };

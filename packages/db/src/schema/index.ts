@@ -7,6 +7,7 @@ import type { OncallTables } from './oncall';
 import type { StatusPagesTables } from './status-pages';
 import type { SecurityTables } from './security';
 import type { SubscribersTables } from './subscribers';
+import type { ApiTokensTables } from './api-tokens';
 
 export type * from './accounts';
 export type * from './alerts';
@@ -17,6 +18,7 @@ export type * from './oncall';
 export type * from './status-pages';
 export type * from './security';
 export type * from './subscribers';
+export type * from './api-tokens';
 
 /** All tables; each capability adds its tables in its own file and joins them here. */
-export interface Database extends AccountsTables, AlertsTables, AnalyticsTables, InstallationTables, MonitoringTables, StatusPagesTables, SecurityTables, OncallTables, SubscribersTables {}
+export interface Database extends AccountsTables, AlertsTables, AnalyticsTables, InstallationTables, MonitoringTables, StatusPagesTables, SecurityTables, OncallTables, SubscribersTables, ApiTokensTables {}
