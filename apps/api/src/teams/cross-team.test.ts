@@ -76,6 +76,9 @@ const factories: Record<string, (b: TeamB) => Promise<number>> = {
     const channel = await factories.channelId!(b);
     return created('POST', `/api/teams/${b.teamId}/escalation-policies`, b.owner, { name: `B on-call ${unique()}`, steps: [{ delay_seconds: 0, channel_ids: [channel] }] });
   },
+  async goalId(b) {
+    return goalOn(b, await factories.siteId!(b));
+  },
   async tokenId(b) {
     return created('POST', `/api/teams/${b.teamId}/api-tokens`, b.owner, { name: 'B ci', scopes: ['monitors.read'] });
   },
@@ -85,6 +88,11 @@ const factories: Record<string, (b: TeamB) => Promise<number>> = {
     return member.id;
   },
 };
+
+/** A goal of a site of team `b`. */
+async function goalOn(b: TeamB, siteId: number): Promise<number> {
+  return created('POST', `/api/teams/${b.teamId}/sites/${siteId}/goals`, b.owner, { name: `B pricing ${unique()}`, type: 'page', path: '/pricing' });
+}
 
 /** A live subscriber of a page of team `b`, inserted as the subscribe verb leaves one. */
 async function subscriberOn(b: TeamB, statusPageId: number): Promise<number> {
@@ -132,6 +140,8 @@ const requests: Record<string, { query?: string; payload?: unknown; prepare?: (b
   'GET /api/teams/:teamId/sites/:siteId/stats': { query: `?from=${day(-7)}&to=${day(0)}` },
   'GET /api/teams/:teamId/sites/:siteId/breakdown': { query: `?property=page&from=${day(-7)}&to=${day(0)}` },
   'GET /api/teams/:teamId/sites/:siteId/export': { query: `?from=${day(-7)}&to=${day(0)}` },
+  'GET /api/teams/:teamId/sites/:siteId/goals': { query: `?from=${day(-7)}&to=${day(0)}` },
+  'POST /api/teams/:teamId/sites/:siteId/goals': { payload: { name: 'Signup', type: 'event', event: 'Signup' } },
 };
 
 /** The route's id kind, a fresh resource of it in team `b`, and the request with that id. */
@@ -141,8 +151,10 @@ async function prepared(route: { method: string; url: string }, b: TeamB) {
   const id = await factories[kind]!(b);
   const spec = requests[label] ?? {};
   await spec.prepare?.(b, id);
-  // A nested id (a subscriber of the page) belongs to the same team as its parent.
-  const url = route.url.includes(':subscriberId') ? route.url.replace(':subscriberId', String(await subscriberOn(b, id))) : route.url;
+  // A nested id (a subscriber of the page, a goal of the site) belongs to the same team as its parent.
+  let url = route.url;
+  if (url.includes(':subscriberId')) url = url.replace(':subscriberId', String(await subscriberOn(b, id)));
+  if (url.includes(':goalId')) url = url.replace(':goalId', String(await goalOn(b, id)));
   const path = (team: number) => `${url.replace(':teamId', String(team)).replace(`:${kind}`, String(id))}${spec.query ?? ''}`;
   const payload = spec.payload ?? (route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
   return { label, path, payload };
