@@ -79,10 +79,13 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  const started = Date.now();
   const codes = await Promise.all([api?.stop(), worker?.stop()]);
   await redis?.destroy();
   await database?.drop();
-  expect(codes.filter((c) => c !== undefined && c !== 0)).toEqual([]);
+  // -1: killed by a signal (SIGKILL after the 15 s grace); name the process and the wait, to tell a hung shutdown from a slow one.
+  const bad = ['api', 'worker'].map((name, i) => ({ name, code: codes[i] })).filter((x) => x.code !== undefined && x.code !== 0);
+  expect(bad, `exit after ${Date.now() - started} ms`).toEqual([]);
 });
 
 describe('a Redis restart with accepted events in the ingest stream and buffer', () => {

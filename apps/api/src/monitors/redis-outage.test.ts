@@ -17,7 +17,8 @@ describe('monitors API while Redis is down', () => {
     const res = await t.app.inject({ method: 'POST', url: `/api/teams/${teamId}/monitors`, headers: bearer(admin), payload: { name: 'x', type: 'http', url: 'https://example.com', interval_seconds: 60 } });
     expect(res.statusCode).toBe(503);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
-    expect(Date.now() - started).toBeLessThan(6_000);
+    // The scheduling step gives up after 3 s (10db20a); the rest of the bound is room for a loaded CI machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await databaseFingerprint(t.db)).toEqual(before);
   }, 20_000);
 
