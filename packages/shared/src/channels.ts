@@ -47,23 +47,34 @@ export const TELEGRAM_TOKEN = /^\d{3,15}:[A-Za-z0-9_-]{30,64}$/;
 /** Standard Webhooks secret: `whsec_` + base64 of 24..64 random bytes. */
 export const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
 
-export const WebhookUrl = z
-  .string()
-  .trim()
-  .max(2048, 'must be at most 2048 characters')
-  .superRefine((u, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(u);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
-      return;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must use http or https' });
-    if (url.username || url.password) {
-      ctx.addIssue({ code: 'custom', message: 'must not contain credentials (user:password@); use the signing secret to authenticate' });
-    }
-  })
+/**
+ * A user-given outbound URL (a channel's or a subscriber's webhook): absolute, at most 2048
+ * characters, http(s), no credentials. Whether plain http or a private host is allowed is the
+ * API's SSRF policy, checked later. The messages say what the field is for.
+ */
+export function outboundUrl(messages: { invalid: string; protocol: string; credentials: string }) {
+  return z
+    .string()
+    .trim()
+    .max(2048, 'must be at most 2048 characters')
+    .superRefine((u, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(u);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: messages.invalid });
+        return;
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: messages.protocol });
+      if (url.username || url.password) ctx.addIssue({ code: 'custom', message: messages.credentials });
+    });
+}
+
+export const WebhookUrl = outboundUrl({
+  invalid: 'must be an absolute http(s) URL',
+  protocol: 'must use http or https',
+  credentials: 'must not contain credentials (user:password@); use the signing secret to authenticate',
+})
   .meta({ format: 'uri' });
 
 const Recipients = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Email, Id, IdParam, IsoDateTime, paginated } from './common';
+import { outboundUrl } from './channels';
 
 /**
  * Status-page subscribers (SPEC 10, 17). Public side: subscribe, confirm, unsubscribe, manage;
@@ -14,21 +15,11 @@ export type SubscriberType = z.infer<typeof SubscriberType>;
 export const SUBSCRIBER_LIMITS = { free: 500, pro: 10_000, business: 100_000 } as const;
 
 /** A subscriber-given URL: absolute, at most 2048 chars, no credentials; https (http only when private targets are allowed, checked by the API). */
-export const SubscriberUrl = z
-  .string()
-  .trim()
-  .max(2048, 'must be at most 2048 characters')
-  .superRefine((u, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(u);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be an absolute https URL' });
-      return;
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') ctx.addIssue({ code: 'custom', message: 'must use https' });
-    if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials (user:password@)' });
-  });
+export const SubscriberUrl = outboundUrl({
+  invalid: 'must be an absolute https URL',
+  protocol: 'must use https',
+  credentials: 'must not contain credentials (user:password@)',
+});
 
 const ComponentIds = z.array(Id).max(200, 'must name at most 200 components').optional();
 
