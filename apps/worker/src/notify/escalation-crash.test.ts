@@ -1,11 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@sentrypulse/shared/config';
 import pino from 'pino';
+import { killChild, startChildWorker } from '../../test/child-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
 import { createTeam, insertMonitor, waitFor } from '../monitoring/test-support';
@@ -18,7 +17,6 @@ import type { FakeServer } from './testing';
  * skips step 2 (the delayed job waits in Redis for the next worker) nor repeats anything (alert rows
  * are unique per step, the next job's id is deterministic).
  */
-const workerDir = fileURLToPath(new URL('../..', import.meta.url));
 let database: TestDatabase;
 let prefix: string;
 let ctx: WorkerContext;
@@ -41,28 +39,8 @@ function env(): Record<string, string> {
   };
 }
 
-async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/notify/testing-worker.ts'], { cwd: workerDir, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${err}`)));
-  });
-  return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
+const startWorker = () => startChildWorker('src/notify/testing-worker.ts', env(), children);
+const kill = killChild;
 
 beforeAll(async () => {
   database = await createTestDatabase('esccrash');

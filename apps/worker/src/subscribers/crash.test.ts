@@ -3,12 +3,11 @@ import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
 import { enqueueSubscriberEvent } from '@sentrypulse/jobs';
 import { loadConfig } from '@sentrypulse/shared/config';
 import { Redis } from 'ioredis';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killChild, startChildWorker } from '../../test/child-worker';
 import { TEST_ENCRYPTION_KEY } from '../../test/notify-support';
 import { closeWorkerContext, createWorkerContext, type WorkerContext } from '../context';
 import { producerFor } from '../jobs';
@@ -16,39 +15,19 @@ import { createTeam, insertMonitor, waitFor } from '../monitoring/test-support';
 import { startSmtp, type FakeSmtp } from '../notify/testing';
 
 /** One notice per subscriber across a worker killed with SIGKILL mid-send (the alerts' guarantee). */
-const workerDir = fileURLToPath(new URL('../..', import.meta.url));
 let database: TestDatabase;
 let prefix: string;
 let ctx: WorkerContext;
 let smtp: FakeSmtp;
 const children: ChildProcess[] = [];
 
-async function startChild(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/subscribers/testing-worker.ts'], {
-    cwd: workerDir,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_PREFIX: prefix, OUTBOUND_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'silent', ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, SMTP_URL: smtp.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${err}`)));
-  });
-  return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
+const startChild = () =>
+  startChildWorker(
+    'src/subscribers/testing-worker.ts',
+    { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: database.url, REDIS_PREFIX: prefix, OUTBOUND_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'silent', ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, SMTP_URL: smtp.url },
+    children,
+  );
+const kill = killChild;
 
 beforeAll(async () => {
   database = await createTestDatabase('subcrash');
