@@ -111,7 +111,7 @@ describe('dashboard in a real browser', () => {
 
     // Invite a member.
     await page.goto(`/t/${teamId}/settings`);
-    await page.getByLabel('Email').fill('max@example.test');
+    await page.getByLabel('Email', { exact: true }).fill('max@example.test');
     await page.getByRole('button', { name: 'Invite' }).click();
     const link = (await page.getByTestId('invite-link').locator('code').textContent())!.trim();
     expect(link).toMatch(/\/invitations\/[\w-]{20,}$/);
