@@ -314,9 +314,23 @@ describe('dashboard in a real browser', () => {
       await shoot(page, 'monitors');
 
       // The other main pages, for the screenshots.
+      // A maintenance in progress, ended early from the list.
       await page.goto(`/t/${teamId}/maintenance`);
       await page.getByRole('heading', { name: 'Maintenance windows' }).waitFor();
+      const localMinute = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      const scheduleForm = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Schedule a window' }) });
+      await scheduleForm.getByLabel('Title').fill('Database upgrade');
+      await scheduleForm.getByLabel('Starts').fill(localMinute(Date.now() - 120_000));
+      await scheduleForm.getByLabel('Ends').fill(localMinute(Date.now() + 3_600_000));
+      await scheduleForm.getByLabel('Checkout API').check();
+      await scheduleForm.getByRole('button', { name: 'Schedule' }).click();
+      const windowRow = page.getByRole('listitem').filter({ hasText: 'Database upgrade' });
+      await windowRow.getByText('active', { exact: true }).waitFor();
       await shoot(page, 'maintenance');
+      await windowRow.getByRole('button', { name: 'End Database upgrade now' }).click();
+      await windowRow.getByText('past', { exact: true }).waitFor();
+      expect(await windowRow.getByRole('button', { name: /^End / }).count()).toBe(0);
+      await shoot(page, 'maintenance-ended');
       await page.goto(`/t/${teamId}/channels`);
       await page.getByTestId('alerts').getByText('incident.opened').first().waitFor({ timeout: 40_000 });
       await shoot(page, 'channels-log');

@@ -24,3 +24,4 @@ export { startSubscriberReceiver, type SubscriberReceiver } from '../src/subscri
 export { createSenders } from '../src/subscribers/senders';
 export { noticeEmail } from '../src/subscribers/messages';
 export { startDnsServer, type DnsZone, type TestDnsServer } from '../src/checks/testing';
+export { maintenanceNotices } from '../src/subscribers/notices';

@@ -48,3 +48,19 @@ export async function deleteWindow(db: Db, teamId: number, id: number): Promise<
   const res = await db.deleteFrom('maintenance_windows').where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+/**
+ * Ends a window that is in progress at `now` (ends_at = now): 1 if it was, 0 otherwise. The
+ * row stays, so the subscriber sweep tells "completed" and the status page lists it as past.
+ */
+export async function endWindowNow(db: Db, teamId: number, id: number, now: Date): Promise<number> {
+  const res = await db
+    .updateTable('maintenance_windows')
+    .set({ ends_at: now })
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .where('starts_at', '<=', now)
+    .where('ends_at', '>', now)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

@@ -26,9 +26,17 @@ export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
     { config: { permission: 'monitors.read' }, schema: { tags, summary: 'One maintenance window', params: MaintenanceParams, response: { 200: Maintenance } } },
     async (req) => service.getMaintenance(contextOf(req), req.params.maintenanceId),
   );
+  app.post(
+    `${base}/:maintenanceId/end`,
+    {
+      config: { permission: 'monitors.write' },
+      schema: { tags, summary: 'End a maintenance window in progress now; subscribers are told it completed', problems: [409], params: MaintenanceParams, response: { 200: Maintenance } },
+    },
+    async (req) => service.endMaintenance(contextOf(req), req.params.maintenanceId),
+  );
   app.delete(
     `${base}/:maintenanceId`,
-    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Delete a maintenance window', params: MaintenanceParams } },
+    { config: { permission: 'monitors.write' }, schema: { tags, summary: 'Delete a maintenance window (nobody is told; to finish one early, end it)', params: MaintenanceParams } },
     async (req, reply) => {
       await service.deleteMaintenance(contextOf(req), req.params.maintenanceId);
       return reply.code(204).send();

@@ -1,7 +1,7 @@
 import { transactionWithRetry } from '@sentrypulse/db';
 import type { CreateMaintenanceBody, Maintenance } from '@sentrypulse/shared';
 import { teamScope, userScope, type ServiceContext } from '../context';
-import { BadRequest, NotFound } from '../errors';
+import { BadRequest, Conflict, NotFound } from '../errors';
 import { keysetPage } from '../pagination';
 import * as q from './queries';
 
@@ -60,7 +60,22 @@ export async function listMaintenance(
   return { items: await load(ctx, team.id, page.items), next_cursor: page.next_cursor };
 }
 
-/** Ending a window early: deleting it removes the suppression from then on. */
+/**
+ * Ends a window in progress now, the way to finish early: suppression stops, and subscribers who
+ * were told it started are told it completed. Only a window in progress can end.
+ */
+export async function endMaintenance(ctx: ServiceContext, id: number, now = new Date()): Promise<Maintenance> {
+  const team = teamScope(ctx);
+  if ((await q.endWindowNow(ctx.db, team.id, id, now)) === 1) return getMaintenance(ctx, id);
+  const current = await getMaintenance(ctx, id);
+  if (Date.parse(current.starts_at) > now.getTime()) throw new Conflict('This maintenance window has not started; delete it instead.');
+  throw new Conflict('This maintenance window has already ended.');
+}
+
+/**
+ * Deleting a window: as if it never was (scheduled by mistake). Suppression stops and nobody is
+ * told; ending it early is `endMaintenance`.
+ */
 export async function deleteMaintenance(ctx: ServiceContext, id: number): Promise<void> {
   const team = teamScope(ctx);
   if ((await q.deleteWindow(ctx.db, team.id, id)) === 0) throw new NotFound('Maintenance window');

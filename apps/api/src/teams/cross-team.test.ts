@@ -55,9 +55,10 @@ const factories: Record<string, (b: TeamB) => Promise<number>> = {
   async maintenanceId(b) {
     const monitor = await factories.monitorId!(b);
     const now = Date.now();
+    // In progress, so every verb applies to it (ending one needs it started).
     return created('POST', `/api/teams/${b.teamId}/maintenance`, b.owner, {
       title: 'B upgrade',
-      starts_at: new Date(now + 3_600_000).toISOString(),
+      starts_at: new Date(now - 60_000).toISOString(),
       ends_at: new Date(now + 7_200_000).toISOString(),
       monitor_ids: [monitor],
     });

@@ -37,4 +37,5 @@ export const savePostmortem = (teamId: number, id: number, postmortem: string) =
 
 export const createMaintenance = (teamId: number, body: CreateMaintenanceBody) =>
   request(Maintenance, `/api/teams/${teamId}/maintenance`, { method: 'POST', body });
+export const endMaintenance = (teamId: number, id: number) => request(Maintenance, `/api/teams/${teamId}/maintenance/${id}/end`, { method: 'POST' });
 export const deleteMaintenance = (teamId: number, id: number) => requestVoid(`/api/teams/${teamId}/maintenance/${id}`, { method: 'DELETE' });

@@ -7,7 +7,7 @@ import { Badge, Card, PageHeader } from '@/components/ui/card';
 import { FormError, TextArea, TextField } from '@/components/ui/field';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/ui/states';
 import { messageOf } from '@/lib/api/errors';
-import { createMaintenance, deleteMaintenance, useMaintenance } from '@/lib/api/incidents';
+import { createMaintenance, deleteMaintenance, endMaintenance, useMaintenance } from '@/lib/api/incidents';
 import { useMonitors } from '@/lib/api/monitors';
 import { useZodForm } from '@/lib/forms';
 import { formatDateTime } from '@/lib/format';
@@ -39,6 +39,15 @@ export default function MaintenancePage() {
   });
   if (!teamId) return null;
   const now = Date.now();
+  const act = async (run: () => Promise<unknown>) => {
+    setActionError(null);
+    try {
+      await run();
+      await mutate();
+    } catch (err) {
+      setActionError(messageOf(err));
+    }
+  };
   return (
     <>
       <PageHeader title="Maintenance windows" description="Alerts are suppressed for the chosen monitors during a window, and status pages show it." />
@@ -50,29 +59,23 @@ export default function MaintenancePage() {
           {data && data.items.length === 0 ? <EmptyState title="No maintenance scheduled">Plan a window before deploys or migrations so nobody is paged for them.</EmptyState> : null}
           <ul className="divide-y divide-border">
             {data?.items.map((w) => {
-              const state = Date.parse(w.ends_at) < now ? 'past' : Date.parse(w.starts_at) <= now ? 'active' : 'upcoming';
+              const state = Date.parse(w.ends_at) <= now ? 'past' : Date.parse(w.starts_at) <= now ? 'active' : 'upcoming';
               return (
                 <li key={w.id} className="flex flex-wrap items-center gap-3 py-3">
-                  <div className="min-w-0 flex-1">
+                  <div className="min-w-0 flex-1 basis-full sm:basis-0">
                     <p className="truncate text-sm font-medium">{w.title}</p>
                     <p className="text-xs text-fg-muted">
                       {formatDateTime(w.starts_at)} → {formatDateTime(w.ends_at)} · {w.monitor_ids.length} monitor(s)
                     </p>
                   </div>
                   <Badge tone={state === 'active' ? 'maintenance' : 'neutral'}>{state}</Badge>
+                  {can('monitors.write') && state === 'active' ? (
+                    <Button variant="secondary" aria-label={`End ${w.title} now`} onClick={() => act(() => endMaintenance(teamId, w.id))}>
+                      End now
+                    </Button>
+                  ) : null}
                   {can('monitors.write') ? (
-                    <Button
-                      variant="ghost"
-                      onClick={async () => {
-                        setActionError(null);
-                        try {
-                          await deleteMaintenance(teamId, w.id);
-                          await mutate();
-                        } catch (err) {
-                          setActionError(messageOf(err));
-                        }
-                      }}
-                    >
+                    <Button variant="ghost" aria-label={`Delete ${w.title}`} onClick={() => act(() => deleteMaintenance(teamId, w.id))}>
                       Delete
                     </Button>
                   ) : null}
