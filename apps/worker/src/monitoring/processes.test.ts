@@ -1,11 +1,11 @@
 import { sql } from '@sentrypulse/db';
 import { bullPrefix, JobProducer, QUEUES, syncMonitorSchedule } from '@sentrypulse/jobs';
 import { createTestDatabase, type TestDatabase } from '@sentrypulse/db/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnWorkerScript, workerMainEnv } from '../../test/child-worker';
 import { createTeam, insertMonitor, switchableTarget, waitFor } from './test-support';
 
 /**
@@ -13,29 +13,20 @@ import { createTeam, insertMonitor, switchableTarget, waitFor } from './test-sup
  * SIGKILL mid-run and a new one takes over; no monitor is left unchecked, no check runs twice,
  * no incident is duplicated.
  */
-const workerDir = fileURLToPath(new URL('../..', import.meta.url));
 let database: TestDatabase;
 const prefix = `sptest:${randomBytes(4).toString('hex')}`;
 const children: ChildProcess[] = [];
 
 /** Starts `tsx src/main.ts`; resolves once the process logged that it runs (signal handlers installed). */
 async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: workerDir,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      DATABASE_URL: database.url,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_PREFIX: prefix,
-      WORKER_PORT: '0',
+  const child = spawnWorkerScript(
+    'src/main.ts',
+    workerMainEnv(database.url, prefix, {
       OUTBOUND_ALLOW_PRIVATE: 'true',
-      LOG_LEVEL: 'info',
       // Runs the killed worker held are handed over within 2-4 s instead of 30-60 s.
       CHECK_JOB_LOCK_MS: '2000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    }),
+  );
   children.push(child);
   child.stderr?.on('data', () => undefined);
   await new Promise<void>((resolve, reject) => {
